@@ -1,0 +1,2 @@
+import AutoDeco
+print("autodeco \(AutoDecoVersion.string)")
