@@ -1,10 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Release builds are tuned for speed: the engine is checked explicitly at every boundary
-// where caller or file data enters, so hot loops can run without bounds checks.
+// Release builds keep Swift's safety checks (a failed check must never be memory corruption in
+// a host process); hot loops use unsafe pointers, validated at the boundary, instead.
 let engineFlags: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
 let package = Package(
@@ -14,12 +14,19 @@ let package = Package(
         .library(name: "autodeco", type: .dynamic, targets: ["CAutoDeco"]),
         .executable(name: "autodeco-cli", targets: ["autodeco-cli"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "AutoDeco", dependencies: ["CBLAS"], swiftSettings: engineFlags),
-        .target(name: "CAutoDeco", dependencies: ["AutoDeco"], swiftSettings: engineFlags),
-        .executableTarget(name: "autodeco-cli", dependencies: ["AutoDeco"], swiftSettings: engineFlags),
+        .systemLibrary(name: "AutoDecoHeader"),
+        .target(name: "CAutoDeco", dependencies: ["AutoDeco", "AutoDecoHeader"], swiftSettings: engineFlags,
+                // The Swift runtime goes inside libautodeco.so: hosts need only libc, libstdc++, OpenBLAS.
+                linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+        .executableTarget(name: "autodeco-cli",
+                          dependencies: ["AutoDeco", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: engineFlags),
         .testTarget(name: "AutoDecoTests", dependencies: ["AutoDeco"]),
     ],
     swiftLanguageModes: [.v5]

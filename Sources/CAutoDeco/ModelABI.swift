@@ -1,0 +1,117 @@
+import AutoDeco
+import AutoDecoHeader
+
+/// The object behind an `autodeco_model *`: the engine's model plus C strings it hands out.
+final class ModelBox {
+    let model: Model
+    let desc: UnsafePointer<CChar>
+
+    init(_ model: Model) {
+        self.model = model
+        desc = makeStaticCString(model.description)
+    }
+
+    deinit { UnsafeMutablePointer(mutating: desc).deallocate() }
+
+    var handle: OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
+
+    static func from(_ p: OpaquePointer?) throws -> ModelBox {
+        guard let p else { throw ABIError.invalid("model is NULL") }
+        return Unmanaged<ModelBox>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+    }
+
+    static func peek(_ p: OpaquePointer?) -> ModelBox? {
+        guard let p else { return nil }
+        return Unmanaged<ModelBox>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+    }
+}
+
+@_cdecl("autodeco_model_default_params")
+public func autodeco_model_default_params() -> autodeco_model_params {
+    autodeco_model_params(reserved: 0)
+}
+
+@_cdecl("autodeco_model_load")
+public func autodeco_model_load(_ path: UnsafePointer<CChar>?, _ params: autodeco_model_params,
+                                _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    guarded {
+        guard let out else { throw ABIError.invalid("out_model is NULL") }
+        out.pointee = nil
+        let p = try cString(path, "path")
+        out.pointee = ModelBox(try Model(path: p)).handle
+    }
+}
+
+@_cdecl("autodeco_model_load_from_memory")
+public func autodeco_model_load_from_memory(_ data: UnsafeRawPointer?, _ size: Int,
+                                            _ params: autodeco_model_params,
+                                            _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    guarded {
+        guard let out else { throw ABIError.invalid("out_model is NULL") }
+        out.pointee = nil
+        guard let data else { throw ABIError.invalid("data is NULL") }
+        guard size > 0 else { throw ABIError.invalid("size is 0") }
+        let bytes = try MappedBytes(copying: UnsafeRawBufferPointer(start: data, count: size))
+        out.pointee = ModelBox(try Model(file: GGUFFile(bytes: bytes))).handle
+    }
+}
+
+@_cdecl("autodeco_model_free")
+public func autodeco_model_free(_ model: OpaquePointer?) {
+    guard let model else { return }
+    Unmanaged<ModelBox>.fromOpaque(UnsafeRawPointer(model)).release()
+}
+
+@_cdecl("autodeco_model_desc")
+public func autodeco_model_desc(_ model: OpaquePointer?) -> UnsafePointer<CChar> {
+    ModelBox.peek(model)?.desc ?? emptyCString
+}
+
+@_cdecl("autodeco_model_n_vocab")
+public func autodeco_model_n_vocab(_ model: OpaquePointer?) -> Int32 {
+    Int32(clamping: ModelBox.peek(model)?.model.config.vocabSize ?? 0)
+}
+
+@_cdecl("autodeco_model_n_embd")
+public func autodeco_model_n_embd(_ model: OpaquePointer?) -> Int32 {
+    Int32(clamping: ModelBox.peek(model)?.model.config.dim ?? 0)
+}
+
+@_cdecl("autodeco_model_n_layer")
+public func autodeco_model_n_layer(_ model: OpaquePointer?) -> Int32 {
+    Int32(clamping: ModelBox.peek(model)?.model.config.layerCount ?? 0)
+}
+
+@_cdecl("autodeco_model_n_ctx_train")
+public func autodeco_model_n_ctx_train(_ model: OpaquePointer?) -> Int32 {
+    Int32(clamping: ModelBox.peek(model)?.model.config.contextLength ?? 0)
+}
+
+@_cdecl("autodeco_model_meta")
+public func autodeco_model_meta(_ model: OpaquePointer?, _ key: UnsafePointer<CChar>?,
+                                _ buf: UnsafeMutablePointer<CChar>?, _ bufSize: Int) -> Int32 {
+    var length: Int32 = 0
+    let s = guarded {
+        let box = try ModelBox.from(model)
+        let k = try cString(key, "key")
+        guard let value = box.model.file.value(k) else { throw ABIError.invalid("no metadata key '\(k)'") }
+        let text: String
+        if case let .string(str) = value { text = str } else { text = value.summary }
+        length = try writeSnprintf(text, buf, bufSize)
+    }
+    return s == 0 ? length : s
+}
+
+/// Copies `text` into a caller's buffer with snprintf semantics; returns the full length.
+func writeSnprintf(_ text: String, _ buf: UnsafeMutablePointer<CChar>?, _ bufSize: Int) throws -> Int32 {
+    guard bufSize >= 0 else { throw ABIError.invalid("buf_size is negative") }
+    let utf8 = Array(text.utf8)
+    guard utf8.count < Int(Int32.max) else { throw ABIError.invalid("value too long") }
+    if bufSize > 0 {
+        guard let buf else { throw ABIError.invalid("buf is NULL but buf_size is \(bufSize)") }
+        let n = min(utf8.count, bufSize - 1)
+        for i in 0..<n { buf[i] = CChar(bitPattern: utf8[i]) }
+        buf[n] = 0
+    }
+    return Int32(utf8.count)
+}

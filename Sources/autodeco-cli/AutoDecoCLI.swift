@@ -1,0 +1,12 @@
+import ArgumentParser
+import AutoDeco
+
+@main
+struct AutoDecoCLI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "autodeco",
+        abstract: "Run GGUF language models with AutoDeco decoding (per-token temperature and top-p).",
+        version: AutoDecoVersion.string,
+        subcommands: [Info.self]
+    )
+}

@@ -1,2 +1,0 @@
-import AutoDeco
-print("autodeco \(AutoDecoVersion.string)")
