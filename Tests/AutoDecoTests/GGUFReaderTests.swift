@@ -128,17 +128,20 @@ final class GGUFReaderTests: XCTestCase {
         var positions = Array(0..<96)
         for _ in 0..<250 { positions.append(Int(rng.next() % UInt64(headerEnd))) }
         var mutated = original
-        for pos in positions {
-            let saved = mutated[pos]
-            mutated[pos] = saved ^ UInt8(truncatingIfNeeded: 1 << (rng.next() % 8)) ^ (rng.next() % 3 == 0 ? 0xff : 0)
-            do {
-                let f = try GGUFFile.parse(mutated)
-                valid += 1
-                _ = try? ModelConfig(gguf: f)   // must not trap either
-            } catch is GGUFError {
-                errors += 1
+        mutated.withUnsafeMutableBytes { buffer in
+            for pos in positions {
+                let saved = buffer[pos]
+                buffer[pos] = saved ^ UInt8(truncatingIfNeeded: 1 << (rng.next() % 8)) ^ (rng.next() % 3 == 0 ? 0xff : 0)
+                do {
+                    let f = try GGUFFile.parseInPlace(UnsafeRawBufferPointer(buffer))
+                    valid += 1
+                    _ = try? ModelConfig(gguf: f)   // must not trap either
+                } catch {
+                    XCTAssertTrue(error is GGUFError, "unexpected error \(error)")
+                    errors += 1
+                }
+                buffer[pos] = saved
             }
-            mutated[pos] = saved
         }
         XCTAssertEqual(errors + valid, cuts.count + positions.count)
         XCTAssertGreaterThan(errors, cuts.count, "some flips must be detected")

@@ -31,7 +31,7 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable {
         case let .truncated(what, at, need, size):
             return "truncated GGUF: \(what) at offset \(at) needs \(need) bytes but the file has \(size)"
         case let .absurdCount(what, count, limit):
-            return "corrupt GGUF: \(what) is \(count), more than the \(limit) the file could hold"
+            return "truncated or corrupt GGUF: \(what) is \(count), but at most \(limit) fit in the rest of the file"
         case let .unknownValueType(key, type): return "corrupt GGUF: key '\(key)' has unknown value type \(type)"
         case let .nestedArray(key): return "unsupported GGUF: key '\(key)' holds an array of arrays"
         case let .duplicateKey(key): return "corrupt GGUF: key '\(key)' appears twice"

@@ -9,7 +9,8 @@ import Darwin
 public final class MappedBytes: @unchecked Sendable {
     public let base: UnsafeRawPointer
     public let count: Int
-    private let isMapped: Bool
+    private enum Ownership { case mapped, allocated, borrowed }
+    private let ownership: Ownership
 
     /// Maps `path` read-only.
     public init(path: String) throws {
@@ -28,7 +29,7 @@ public final class MappedBytes: @unchecked Sendable {
         }
         base = UnsafeRawPointer(p)
         count = size
-        isMapped = true
+        ownership = .mapped
     }
 
     /// Copies `bytes` so the caller may free its buffer as soon as loading returns.
@@ -41,14 +42,23 @@ public final class MappedBytes: @unchecked Sendable {
         dst.copyMemory(from: src, byteCount: bytes.count)
         base = UnsafeRawPointer(dst)
         count = bytes.count
-        isMapped = false
+        ownership = .allocated
+    }
+
+    /// Uses `bytes` in place; the caller keeps them alive and unchanged while this object
+    /// lives. For tests that parse many variants of one large buffer.
+    init(borrowing bytes: UnsafeRawBufferPointer) throws {
+        guard let start = bytes.baseAddress, bytes.count > 0 else { throw GGUFError.tooSmall(size: 0) }
+        base = start
+        count = bytes.count
+        ownership = .borrowed
     }
 
     deinit {
-        if isMapped {
-            munmap(UnsafeMutableRawPointer(mutating: base), count)
-        } else {
-            free(UnsafeMutableRawPointer(mutating: base))
+        switch ownership {
+        case .mapped: munmap(UnsafeMutableRawPointer(mutating: base), count)
+        case .allocated: free(UnsafeMutableRawPointer(mutating: base))
+        case .borrowed: break
         }
     }
 

@@ -79,4 +79,9 @@ extension GGUFFile {
     static func parse(_ bytes: [UInt8]) throws -> GGUFFile {
         try bytes.withUnsafeBytes { try GGUFFile(bytes: MappedBytes(copying: $0)) }
     }
+
+    /// Parses `bytes` in place (no copy); the result must not outlive the call's use.
+    static func parseInPlace(_ bytes: UnsafeRawBufferPointer) throws -> GGUFFile {
+        try GGUFFile(bytes: try MappedBytes(borrowing: bytes))
+    }
 }

@@ -1,0 +1,99 @@
+"""Model loading through the real C ABI (ctypes on the built library)."""
+import ctypes
+
+import pytest
+
+
+class ModelParams(ctypes.Structure):
+    _fields_ = [("reserved", ctypes.c_int32)]
+
+
+@pytest.fixture(scope="module")
+def api(lib):
+    lib.autodeco_last_error.restype = ctypes.c_char_p
+    lib.autodeco_status_string.restype = ctypes.c_char_p
+    lib.autodeco_model_desc.restype = ctypes.c_char_p
+    lib.autodeco_model_default_params.restype = ModelParams
+    lib.autodeco_model_load.argtypes = [ctypes.c_char_p, ModelParams, ctypes.POINTER(ctypes.c_void_p)]
+    lib.autodeco_model_load_from_memory.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ModelParams,
+                                                    ctypes.POINTER(ctypes.c_void_p)]
+    lib.autodeco_model_free.argtypes = [ctypes.c_void_p]
+    for f in ("n_vocab", "n_embd", "n_layer", "n_ctx_train"):
+        getattr(lib, f"autodeco_model_{f}").argtypes = [ctypes.c_void_p]
+    lib.autodeco_model_desc.argtypes = [ctypes.c_void_p]
+    lib.autodeco_model_meta.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t]
+    return lib
+
+
+def load(api, path):
+    handle = ctypes.c_void_p()
+    status = api.autodeco_model_load(str(path).encode(), api.autodeco_model_default_params(), ctypes.byref(handle))
+    return status, handle
+
+
+@pytest.mark.parametrize("which,expect", [
+    ("smollm2", (49152, 576, 30, 8192, "llama")),
+    ("qwen", (151936, 896, 24, 32768, "qwen2")),
+])
+def test_load_real_models(api, request, which, expect):
+    path = request.getfixturevalue(which)
+    status, model = load(api, path)
+    assert status == 0, api.autodeco_last_error()
+    try:
+        got = (api.autodeco_model_n_vocab(model), api.autodeco_model_n_embd(model),
+               api.autodeco_model_n_layer(model), api.autodeco_model_n_ctx_train(model))
+        assert got == expect[:4]
+        assert api.autodeco_model_desc(model).decode().startswith(expect[4])
+        buf = ctypes.create_string_buffer(64)
+        n = api.autodeco_model_meta(model, b"general.architecture", buf, 64)
+        assert n == len(expect[4]) and buf.value.decode() == expect[4]
+        # snprintf convention: a short buffer is cut but the full length is returned.
+        small = ctypes.create_string_buffer(3)
+        assert api.autodeco_model_meta(model, b"general.architecture", small, 3) == len(expect[4])
+        assert small.value == expect[4][:2].encode()
+        assert api.autodeco_model_meta(model, b"general.architecture", None, 0) == len(expect[4])
+        assert api.autodeco_model_meta(model, b"no.such.key", buf, 64) == -1
+        assert b"no.such.key" in api.autodeco_last_error()
+    finally:
+        api.autodeco_model_free(model)
+
+
+def test_load_from_memory(api, smollm2):
+    data = smollm2.read_bytes()
+    handle = ctypes.c_void_p()
+    buf = ctypes.create_string_buffer(data, len(data))
+    status = api.autodeco_model_load_from_memory(buf, len(data), api.autodeco_model_default_params(),
+                                                 ctypes.byref(handle))
+    assert status == 0, api.autodeco_last_error()
+    del buf  # the library copied the bytes
+    assert api.autodeco_model_n_layer(handle) == 30
+    api.autodeco_model_free(handle)
+
+
+def test_errors_have_status_and_message(api, tmp_path, smollm2):
+    status, h = load(api, tmp_path / "missing.gguf")
+    assert status == -2 and h.value is None
+    assert b"missing.gguf" in api.autodeco_last_error()
+    assert api.autodeco_status_string(status) == b"input/output error"
+
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"NOTAGGUF" * 8)
+    status, h = load(api, bad)
+    assert status == -3 and h.value is None
+    assert b"magic" in api.autodeco_last_error()
+
+    truncated = tmp_path / "trunc.gguf"
+    truncated.write_bytes(smollm2.read_bytes()[:100_000])
+    status, _ = load(api, truncated)
+    assert status == -3
+    assert b"truncated" in api.autodeco_last_error()
+
+    # NULL arguments return an error instead of crashing.
+    assert api.autodeco_model_load(None, api.autodeco_model_default_params(), ctypes.byref(ctypes.c_void_p())) == -1
+    assert api.autodeco_model_load(str(smollm2).encode(), api.autodeco_model_default_params(), None) == -1
+    assert api.autodeco_model_load_from_memory(None, 10, api.autodeco_model_default_params(),
+                                               ctypes.byref(ctypes.c_void_p())) == -1
+    api.autodeco_model_free(None)
+    assert api.autodeco_model_n_vocab(None) == 0
+    assert api.autodeco_model_desc(None) == b""
+    assert api.autodeco_status_string(12345) == b"unknown status"
