@@ -92,22 +92,27 @@ AUTODECO_API const char *autodeco_last_error(void);
 typedef struct autodeco_model autodeco_model;
 
 typedef struct autodeco_model_params {
-    /* Reserved for future use; set by autodeco_model_default_params(). */
-    int32_t reserved;
+    /* AutoDeco heads to load with the model (safetensors file or directory), or NULL (default). */
+    const char *heads_path;
+    /* With heads_path NULL: look for NAME.autodeco/ beside NAME.gguf (default true). */
+    bool find_heads;
 } autodeco_model_params;
 
 /* Defaults for autodeco_model_load(). */
 AUTODECO_API autodeco_model_params autodeco_model_default_params(void);
 
-/* Loads the GGUF file at `path` (mapped read-only, zero-copy). On success stores a new model
- * in *out_model, which the caller frees with autodeco_model_free().
+/* Loads the GGUF file at `path` (mapped read-only, zero-copy), and AutoDeco heads as params
+ * say. On success stores a new model in *out_model, which the caller frees with
+ * autodeco_model_free(); on error *out_model is NULL.
  * Errors: INVALID_ARGUMENT (NULL path or out_model), IO (cannot open), BAD_FORMAT (corrupt or
- * truncated file), UNSUPPORTED (architecture or tensor type this engine lacks). */
+ * truncated file), UNSUPPORTED (architecture or tensor type this engine lacks; heads that do
+ * not fit the model). */
 AUTODECO_API int32_t autodeco_model_load(const char *path, autodeco_model_params params,
                                          autodeco_model **out_model);
 
 /* Loads a model from `size` bytes at `data` (e.g. a game asset pack). The bytes are copied:
- * the caller may free `data` as soon as this returns. Errors as autodeco_model_load(). */
+ * the caller may free `data` as soon as this returns. Heads only from params.heads_path.
+ * Errors as autodeco_model_load(). */
 AUTODECO_API int32_t autodeco_model_load_from_memory(const void *data, size_t size,
                                                      autodeco_model_params params,
                                                      autodeco_model **out_model);
@@ -132,6 +137,125 @@ AUTODECO_API int32_t autodeco_model_n_ctx_train(const autodeco_model *model);
  * (INVALID_ARGUMENT) or an argument is NULL. buf may be NULL when buf_size is 0. */
 AUTODECO_API int32_t autodeco_model_meta(const autodeco_model *model, const char *key,
                                          char *buf, size_t buf_size);
+
+/* ---- Contexts and decoding ------------------------------------------------------------- */
+
+/* One conversation with a model: KV cache, sampler and its random generator. A context is
+ * used by one thread at a time (autodeco_cancel excepted); create one per thread. */
+typedef struct autodeco_context autodeco_context;
+
+typedef enum autodeco_sampler_mode {
+    AUTODECO_SAMPLER_GREEDY = 0,   /* the most likely token */
+    AUTODECO_SAMPLER_STATIC = 1,   /* fixed temperature / top_k / top_p / min_p */
+    AUTODECO_SAMPLER_AUTODECO = 2, /* heads' T and P, scaled by temperature and top_p (1 = pure) */
+    AUTODECO_SAMPLER_OVERRIDE = 3  /* temperature and top_p replace the heads' predictions */
+} autodeco_sampler_mode;
+
+typedef struct autodeco_sampler_params {
+    int32_t mode;               /* an autodeco_sampler_mode (default AUTODECO) */
+    float temperature;          /* STATIC/OVERRIDE: T; AUTODECO: multiplier of the predicted T.
+                                   0 means greedy. Range [0, 100]. Default 1. */
+    float top_p;                /* STATIC/OVERRIDE: P in (0, 1]; AUTODECO: multiplier of the
+                                   predicted P (result clamped to 1). Default 1. */
+    int32_t top_k;              /* keep the k most likely tokens; 0 = off (default) */
+    float min_p;                /* drop tokens below min_p * max probability; 0 = off (default) */
+    float repetition_penalty;   /* > 1 discourages recent tokens; 1 = off (default) */
+    int32_t repetition_window;  /* recent tokens the penalty considers (default 64) */
+    bool use_temperature_head;  /* AUTODECO mode: false uses T_pred = 1 (default true) */
+    bool use_top_p_head;        /* AUTODECO mode: false uses P_pred = 1 (default true) */
+    uint64_t seed;              /* random seed; same seed, same output (default 0) */
+} autodeco_sampler_params;
+
+typedef struct autodeco_context_params {
+    int32_t n_ctx;              /* positions the KV cache holds (default 2048) */
+    int32_t n_batch;            /* most tokens per prefill forward pass (default 256) */
+    int32_t n_threads;          /* worker threads, 0 = one per core (default 0) */
+    autodeco_sampler_params sampler;
+} autodeco_context_params;
+
+/* What one step produced. */
+typedef struct autodeco_token_info {
+    int32_t token;                 /* the sampled token id */
+    float temperature;             /* temperature actually used (0 for greedy) */
+    float top_p;                   /* top-p actually used */
+    float probability;             /* the token's probability in the distribution it was drawn from */
+    float predicted_temperature;   /* the heads' T for this position, or -1 without heads */
+    float predicted_top_p;         /* the heads' P for this position, or -1 without heads */
+} autodeco_token_info;
+
+AUTODECO_API autodeco_sampler_params autodeco_sampler_default_params(void);
+AUTODECO_API autodeco_context_params autodeco_context_default_params(void);
+
+/* Creates a context for `model`, which must outlive it. The context starts with the model's
+ * default heads (if any). Errors: INVALID_ARGUMENT (NULL, parameter out of range, with the
+ * field named in the message), OUT_OF_MEMORY (KV cache too large). */
+AUTODECO_API int32_t autodeco_context_create(const autodeco_model *model, autodeco_context_params params,
+                                             autodeco_context **out_ctx);
+
+/* Frees a context. NULL is a no-op. */
+AUTODECO_API void autodeco_context_free(autodeco_context *ctx);
+
+/* Capacity (n_ctx) and positions used so far; 0 for NULL. */
+AUTODECO_API int32_t autodeco_context_n_ctx(const autodeco_context *ctx);
+AUTODECO_API int32_t autodeco_context_n_past(const autodeco_context *ctx);
+
+/* Replaces the sampler settings (and reseeds when the seed changes).
+ * Errors: INVALID_ARGUMENT (NULL ctx, value out of range). */
+AUTODECO_API int32_t autodeco_context_set_sampler(autodeco_context *ctx, autodeco_sampler_params params);
+
+/* Runs `n_tokens` tokens through the model, appending them to the context. Afterwards
+ * autodeco_get_logits() returns the last token's logits.
+ * Errors: INVALID_ARGUMENT (NULL, n_tokens <= 0), INVALID_TOKEN, CONTEXT_FULL, CANCELLED. */
+AUTODECO_API int32_t autodeco_decode(autodeco_context *ctx, const int32_t *tokens, int32_t n_tokens);
+
+/* Queues tokens (e.g. a prompt) for the next autodeco_step(), which runs them in one pass.
+ * Errors: INVALID_ARGUMENT, INVALID_TOKEN, CONTEXT_FULL. */
+AUTODECO_API int32_t autodeco_feed(autodeco_context *ctx, const int32_t *tokens, int32_t n_tokens);
+
+/* One forward pass over the queued tokens, then one token sampled with the context's
+ * sampler: in AUTODECO mode the heads predict T and P from the same pass. The sampled token
+ * is queued for the next step. Fills *out.
+ * Errors: INVALID_ARGUMENT (NULL, nothing queued), CONTEXT_FULL, NO_HEADS (AUTODECO or
+ * OVERRIDE mode without heads), CANCELLED. */
+AUTODECO_API int32_t autodeco_step(autodeco_context *ctx, autodeco_token_info *out);
+
+/* Samples from the current logits without running the model and without queuing the token
+ * (for callers that drive autodeco_decode themselves). Errors as autodeco_step(). */
+AUTODECO_API int32_t autodeco_sample(autodeco_context *ctx, autodeco_token_info *out);
+
+/* The logits of the last decoded position: n_vocab floats, borrowed, valid until the next
+ * decode/step/reset on this context. NULL if nothing was decoded yet or ctx is NULL. */
+AUTODECO_API const float *autodeco_get_logits(autodeco_context *ctx);
+
+/* The final normed hidden state of the last decoded position (the heads' input): n_embd
+ * floats, borrowed, same lifetime as autodeco_get_logits(). NULL if none. */
+AUTODECO_API const float *autodeco_get_hidden(autodeco_context *ctx);
+
+/* Forgets all positions and queued tokens. NULL is a no-op. */
+AUTODECO_API void autodeco_context_reset(autodeco_context *ctx);
+
+/* Keeps the first n_keep positions, drops the rest and any queued tokens.
+ * Errors: INVALID_ARGUMENT (NULL, n_keep < 0 or > n_past). */
+AUTODECO_API int32_t autodeco_context_rewind(autodeco_context *ctx, int32_t n_keep);
+
+/* Asks a running decode/step/generate on `ctx` to stop; it returns CANCELLED. Safe to call
+ * from any thread while ctx is alive. NULL is a no-op. */
+AUTODECO_API void autodeco_cancel(autodeco_context *ctx);
+
+/* ---- AutoDeco heads -------------------------------------------------------------------- */
+
+/* Loads AutoDeco heads (a safetensors file, or a directory of them in the official layout)
+ * and attaches them to `ctx`, replacing any it had.
+ * Errors: INVALID_ARGUMENT (NULL), IO/BAD_FORMAT (unreadable or corrupt file), UNSUPPORTED
+ * (heads for another hidden size, missing tensors). */
+AUTODECO_API int32_t autodeco_context_load_heads(autodeco_context *ctx, const char *path);
+
+/* Whether ctx has heads attached; false for NULL. */
+AUTODECO_API bool autodeco_context_has_heads(const autodeco_context *ctx);
+
+/* The heads' temperature and top-p for the last decoded position.
+ * Errors: INVALID_ARGUMENT (NULL, nothing decoded), NO_HEADS. */
+AUTODECO_API int32_t autodeco_predict(autodeco_context *ctx, float *out_temperature, float *out_top_p);
 
 #ifdef __cplusplus
 }

@@ -5,7 +5,7 @@ import pytest
 
 
 class ModelParams(ctypes.Structure):
-    _fields_ = [("reserved", ctypes.c_int32)]
+    _fields_ = [("heads_path", ctypes.c_char_p), ("find_heads", ctypes.c_bool)]
 
 
 @pytest.fixture(scope="module")

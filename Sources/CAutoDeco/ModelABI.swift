@@ -28,7 +28,7 @@ final class ModelBox {
 
 @_cdecl("autodeco_model_default_params")
 public func autodeco_model_default_params() -> autodeco_model_params {
-    autodeco_model_params(reserved: 0)
+    autodeco_model_params(heads_path: nil, find_heads: true)
 }
 
 @_cdecl("autodeco_model_load")
@@ -38,7 +38,8 @@ public func autodeco_model_load(_ path: UnsafePointer<CChar>?, _ params: autodec
         guard let out else { throw ABIError.invalid("out_model is NULL") }
         out.pointee = nil
         let p = try cString(path, "path")
-        out.pointee = ModelBox(try Model(path: p)).handle
+        let heads = params.heads_path == nil ? nil : try cString(params.heads_path, "params.heads_path")
+        out.pointee = ModelBox(try Model(path: p, headsPath: heads, findHeads: params.find_heads)).handle
     }
 }
 
@@ -52,7 +53,13 @@ public func autodeco_model_load_from_memory(_ data: UnsafeRawPointer?, _ size: I
         guard let data else { throw ABIError.invalid("data is NULL") }
         guard size > 0 else { throw ABIError.invalid("size is 0") }
         let bytes = try MappedBytes(copying: UnsafeRawBufferPointer(start: data, count: size))
-        out.pointee = ModelBox(try Model(file: GGUFFile(bytes: bytes))).handle
+        let file = try GGUFFile(bytes: bytes)
+        var heads: AutoDecoHeads? = nil
+        if params.heads_path != nil {
+            heads = try HeadsLoader.load(path: try cString(params.heads_path, "params.heads_path"),
+                                         hiddenSize: try ModelConfig(gguf: file).dim)
+        }
+        out.pointee = ModelBox(try Model(file: file, heads: heads)).handle
     }
 }
 

@@ -58,6 +58,21 @@ func status(for error: Error) -> Status {
         case .unsupportedArchitecture, .unsupportedTensorType: return .unsupported
         default: return .badFormat
         }
+    case let e as ContextError:
+        switch e {
+        case .cacheTooLarge: return .outOfMemory
+        case .contextFull: return .contextFull
+        case .invalidToken: return .invalidToken
+        case .invalidParameter, .emptyInput: return .invalidArgument
+        case .cancelled: return .cancelled
+        case .noHeads: return .noHeads
+        }
+    case let e as HeadsError:
+        switch e {
+        case .notFound: return .io
+        case .missingTensor, .wrongShape: return .unsupported
+        }
+    case is SafeTensorsError, is JSONError: return .badFormat
     default: return .internalError
     }
 }

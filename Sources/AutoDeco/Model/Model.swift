@@ -3,14 +3,31 @@
 public final class Model: @unchecked Sendable {
     public let file: GGUFFile
     public let config: ModelConfig
+    let weightTable: Weights
+    /// Heads found beside the model file or given at load; contexts start with these.
+    public let defaultHeads: AutoDecoHeads?
 
-    public init(file: GGUFFile) throws {
+    public init(file: GGUFFile, heads: AutoDecoHeads? = nil) throws {
         self.file = file
         self.config = try ModelConfig(gguf: file)
+        self.weightTable = try Weights(file: file, config: config)
+        self.defaultHeads = heads
     }
 
-    public convenience init(path: String) throws {
-        try self.init(file: GGUFFile(path: path))
+    func weights() throws -> Weights { weightTable }
+
+    /// Loads `path`. Heads come from `headsPath` when given, else from `NAME.autodeco/`
+    /// beside the file when present (set `findHeads` false to skip that).
+    public convenience init(path: String, headsPath: String? = nil, findHeads: Bool = true) throws {
+        let file = try GGUFFile(path: path)
+        let config = try ModelConfig(gguf: file)
+        var heads: AutoDecoHeads? = nil
+        if let hp = headsPath {
+            heads = try HeadsLoader.load(path: hp, hiddenSize: config.dim)
+        } else if findHeads, let dir = HeadsLoader.defaultDirectory(forModel: path) {
+            heads = try HeadsLoader.load(path: dir, hiddenSize: config.dim)
+        }
+        try self.init(file: file, heads: heads)
     }
 
     /// Human-readable one-line description, e.g. "llama 30L 576d Q4_1".

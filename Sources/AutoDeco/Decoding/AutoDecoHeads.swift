@@ -1,0 +1,190 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CBLAS
+
+/// The two AutoDeco heads (DESIGN.md section 10; official layout Linear → ReLU → Linear → Sigmoid,
+/// hidden width 256). With H the model's hidden size, h the final normed hidden state and l
+/// the logits:
+///
+///     T = 2 · sigmoid(w2 · relu(W1 · h + b1) + b2)                      W1: [256, H]
+///     q = softmax(l / (T + 1e-8))
+///     P = sigmoid(v2 · relu(V1 · [h, T, max q, entropy q, var q, top5 q] + c1) + c2)   V1: [256, H + 5]
+public struct AutoDecoHeads: Sendable {
+    public static let width = 256
+    public let hiddenSize: Int
+
+    // Temperature head.
+    public var tempW1: [Float]   // [256, H] row-major (PyTorch Linear layout)
+    public var tempB1: [Float]   // [256]
+    public var tempW2: [Float]   // [256]  (Linear 256 → 1)
+    public var tempB2: Float
+    // Top-p head.
+    public var topPW1: [Float]   // [256, H + 5]
+    public var topPB1: [Float]   // [256]
+    public var topPW2: [Float]   // [256]
+    public var topPB2: Float
+    /// Where the heads came from, for display.
+    public var source: String = ""
+
+    public var topPInputSize: Int { hiddenSize + 5 }
+
+    public static let tensorNames = ["temp_head.mlp.0.weight", "temp_head.mlp.0.bias",
+                                     "temp_head.mlp.2.weight", "temp_head.mlp.2.bias",
+                                     "top_p_head.mlp.0.weight", "top_p_head.mlp.0.bias",
+                                     "top_p_head.mlp.2.weight", "top_p_head.mlp.2.bias"]
+
+    public init(hiddenSize: Int, tempW1: [Float], tempB1: [Float], tempW2: [Float], tempB2: Float,
+                topPW1: [Float], topPB1: [Float], topPW2: [Float], topPB2: Float) throws {
+        let w = AutoDecoHeads.width
+        guard hiddenSize > 0, tempW1.count == w * hiddenSize, tempB1.count == w, tempW2.count == w,
+              topPW1.count == w * (hiddenSize + 5), topPB1.count == w, topPW2.count == w else {
+            throw HeadsError.wrongShape("head parameters do not match hidden size \(hiddenSize)")
+        }
+        self.hiddenSize = hiddenSize
+        self.tempW1 = tempW1; self.tempB1 = tempB1; self.tempW2 = tempW2; self.tempB2 = tempB2
+        self.topPW1 = topPW1; self.topPB1 = topPB1; self.topPW2 = topPW2; self.topPB2 = topPB2
+    }
+
+    /// Heads from safetensors in the official layout. Keys may carry a prefix such as
+    /// `adapter.` or `llm.`; only `temp_head.*` and `top_p_head.*` tensors are used.
+    public init(safetensors st: SafeTensors, hiddenSize h: Int) throws {
+        var byName: [String: SafeTensors.Tensor] = [:]
+        for (key, t) in st.tensors {
+            for name in AutoDecoHeads.tensorNames where key == name || key.hasSuffix("." + name) {
+                byName[name] = t
+            }
+        }
+        let w = AutoDecoHeads.width
+        func get(_ name: String, _ shape: [Int]) throws -> [Float] {
+            guard let t = byName[name] else { throw HeadsError.missingTensor(name) }
+            // Biases of a 1-output Linear are [1]; accept a scalar too.
+            let ok = t.shape == shape || (shape == [1] && t.shape.isEmpty)
+            guard ok, t.values.count == shape.reduce(1, *) else {
+                throw HeadsError.wrongShape("'\(name)' has shape \(t.shape), expected \(shape) for hidden size \(h)")
+            }
+            return t.values
+        }
+        try self.init(hiddenSize: h,
+                      tempW1: try get("temp_head.mlp.0.weight", [w, h]),
+                      tempB1: try get("temp_head.mlp.0.bias", [w]),
+                      tempW2: try get("temp_head.mlp.2.weight", [1, w]),
+                      tempB2: try get("temp_head.mlp.2.bias", [1])[0],
+                      topPW1: try get("top_p_head.mlp.0.weight", [w, h + 5]),
+                      topPB1: try get("top_p_head.mlp.0.bias", [w]),
+                      topPW2: try get("top_p_head.mlp.2.weight", [1, w]),
+                      topPB2: try get("top_p_head.mlp.2.bias", [1])[0])
+    }
+
+    /// The heads as safetensors in the official layout (F32).
+    public func safetensors(metadata: [(String, String)] = []) -> SafeTensors {
+        let w = AutoDecoHeads.width, h = hiddenSize
+        return SafeTensors(tensors: [
+            ("temp_head.mlp.0.weight", .init(shape: [w, h], values: tempW1)),
+            ("temp_head.mlp.0.bias", .init(shape: [w], values: tempB1)),
+            ("temp_head.mlp.2.weight", .init(shape: [1, w], values: tempW2)),
+            ("temp_head.mlp.2.bias", .init(shape: [1], values: [tempB2])),
+            ("top_p_head.mlp.0.weight", .init(shape: [w, h + 5], values: topPW1)),
+            ("top_p_head.mlp.0.bias", .init(shape: [w], values: topPB1)),
+            ("top_p_head.mlp.2.weight", .init(shape: [1, w], values: topPW2)),
+            ("top_p_head.mlp.2.bias", .init(shape: [1], values: [topPB2])),
+        ], metadata: metadata)
+    }
+
+    public static func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
+
+    /// Linear(256 → 1)(relu(W1 · input + b1)) for an MLP head; `hidden` is scratch of 256.
+    static func mlp(_ w1: [Float], _ b1: [Float], _ w2: [Float], _ b2: Float,
+                    input: UnsafePointer<Float>, inputSize: Int, hidden: UnsafeMutablePointer<Float>) -> Float {
+        let w = width
+        hidden.update(from: b1, count: w)
+        w1.withUnsafeBufferPointer { m in
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(w), Int32(inputSize), 1, m.baseAddress, Int32(inputSize),
+                        input, 1, 1, hidden, 1)
+        }
+        var out = b2
+        for j in 0..<w where hidden[j] > 0 { out += w2[j] * hidden[j] }
+        return out
+    }
+
+    /// Predicted temperature in (0, 2) for hidden state `h`.
+    public func temperature(hidden h: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>) -> Float {
+        2 * AutoDecoHeads.sigmoid(AutoDecoHeads.mlp(tempW1, tempB1, tempW2, tempB2, input: h,
+                                                    inputSize: hiddenSize, hidden: scratch))
+    }
+
+    /// Predicted top-p in (0, 1) from `h`, the predicted `temperature` and the statistics of
+    /// softmax(l / (T + 1e-8)). `input` is scratch of H + 5 floats, `hidden` scratch of 256.
+    public func topP(hidden h: UnsafePointer<Float>, temperature: Float, stats: DistributionStats,
+                     input: UnsafeMutablePointer<Float>, hidden scratch: UnsafeMutablePointer<Float>) -> Float {
+        input.update(from: h, count: hiddenSize)
+        input[hiddenSize] = temperature
+        input[hiddenSize + 1] = stats.maxProbability
+        input[hiddenSize + 2] = stats.entropy
+        input[hiddenSize + 3] = stats.variance
+        input[hiddenSize + 4] = stats.top5Sum
+        return AutoDecoHeads.sigmoid(AutoDecoHeads.mlp(topPW1, topPB1, topPW2, topPB2, input: UnsafePointer(input),
+                                                       inputSize: topPInputSize, hidden: scratch))
+    }
+}
+
+/// The four statistics of q = softmax(l / T) the top-p head reads.
+public struct DistributionStats: Sendable, Equatable {
+    public var maxProbability: Float
+    public var entropy: Float      // −Σ q · ln(q + 1e-8)
+    public var variance: Float     // unbiased, over the vocabulary
+    public var top5Sum: Float
+
+    /// Computes q = softmax(logits / (temperature + 1e-8)) into `probs` (which sampling can then
+    /// reuse) and its statistics, in two sweeps over the vocabulary.
+    public static func compute(logits: UnsafePointer<Float>, count n: Int, temperature: Float,
+                               probs: UnsafeMutablePointer<Float>) -> DistributionStats {
+        let t = temperature + 1e-8
+        var maxLogit = logits[0]
+        for i in 1..<n where logits[i] > maxLogit { maxLogit = logits[i] }
+        // Sweep 1: exponentials and their sum.
+        var sum: Double = 0
+        let invT = 1 / t
+        for i in 0..<n {
+            let e = expf((logits[i] - maxLogit) * invT)
+            probs[i] = e
+            sum += Double(e)
+        }
+        // Sweep 2: normalise, and gather entropy, moments and the five largest.
+        let inv = Float(1 / sum)
+        var entropy: Double = 0, sumQ: Double = 0, sumQ2: Double = 0
+        var top = (Float(0), Float(0), Float(0), Float(0), Float(0))
+        for i in 0..<n {
+            let q = probs[i] * inv
+            probs[i] = q
+            entropy -= Double(q) * Double(logf(q + 1e-8))
+            sumQ += Double(q)
+            sumQ2 += Double(q) * Double(q)
+            if q > top.4 {
+                if q > top.0 { top = (q, top.0, top.1, top.2, top.3) }
+                else if q > top.1 { top = (top.0, q, top.1, top.2, top.3) }
+                else if q > top.2 { top = (top.0, top.1, q, top.2, top.3) }
+                else if q > top.3 { top = (top.0, top.1, top.2, q, top.3) }
+                else { top.4 = q }
+            }
+        }
+        let mean = sumQ / Double(n)
+        let variance = n > 1 ? (sumQ2 - Double(n) * mean * mean) / Double(n - 1) : 0
+        return DistributionStats(maxProbability: top.0, entropy: Float(entropy), variance: Float(variance),
+                                 top5Sum: top.0 + top.1 + top.2 + top.3 + top.4)
+    }
+}
+
+public enum HeadsError: Error, CustomStringConvertible, Equatable {
+    case missingTensor(String)
+    case wrongShape(String)
+    case notFound(String)
+
+    public var description: String {
+        switch self {
+        case let .missingTensor(n): return "AutoDeco heads lack tensor '\(n)'"
+        case let .wrongShape(s): return "AutoDeco heads do not fit this model: \(s)"
+        case let .notFound(s): return "no AutoDeco heads found: \(s)"
+        }
+    }
+}

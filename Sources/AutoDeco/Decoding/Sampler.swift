@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One sampled token and the decoding values actually used for it.
+public struct SampledToken: Sendable, Equatable {
+    public var token: Int32
+    /// Probability of the token under the final (filtered, renormalised) distribution;
+    /// for greedy, under softmax(logits).
+    public var probability: Float
+    public var temperature: Float
+    public var topP: Float
+}
+
+/// Draws tokens from logits: temperature, then top-k, nucleus (top-p) and min-p filtering,
+/// renormalise, draw with the context's seeded generator. Owns its scratch buffers, so a
+/// draw allocates nothing. The nucleus is found without sorting the whole vocabulary: a
+/// token with probability below (1 − P)/V can never be inside it (all such tokens together
+/// hold less than 1 − P), so only the tokens above that bound are sorted.
+public final class Sampler {
+    public let vocabSize: Int
+    public var rng: RandomGenerator
+    private let probs: UnsafeMutablePointer<Float>
+    private var candidates: [Int32]
+
+    public init(vocabSize: Int, seed: UInt64) {
+        self.vocabSize = vocabSize
+        rng = RandomGenerator(seed: seed)
+        probs = .allocate(capacity: vocabSize)
+        probs.initialize(repeating: 0, count: vocabSize)
+        candidates = []
+        candidates.reserveCapacity(vocabSize)
+    }
+
+    deinit { probs.deallocate() }
+
+    public func reseed(_ seed: UInt64) { rng = RandomGenerator(seed: seed) }
+
+    /// Index of the largest logit (the first one on ties, as llama.cpp).
+    public static func argmax(_ logits: UnsafePointer<Float>, _ n: Int) -> Int {
+        var best = 0
+        var bestValue = logits[0]
+        for i in 1..<n where logits[i] > bestValue {
+            best = i
+            bestValue = logits[i]
+        }
+        return best
+    }
+
+    /// softmax(logits / temperature) into `out`; returns the index of the maximum.
+    @discardableResult
+    public static func softmax(_ logits: UnsafePointer<Float>, _ n: Int, temperature: Float,
+                               into out: UnsafeMutablePointer<Float>) -> Int {
+        let best = argmax(logits, n)
+        let maxValue = logits[best]
+        let invT = 1 / temperature
+        var sum: Float = 0
+        for i in 0..<n {
+            let e = expf((logits[i] - maxValue) * invT)
+            out[i] = e
+            sum += e
+        }
+        let inv = 1 / sum
+        for i in 0..<n { out[i] *= inv }
+        return best
+    }
+
+    /// Greedy choice.
+    public func greedy(_ logits: UnsafePointer<Float>) -> SampledToken {
+        let best = Sampler.softmax(logits, vocabSize, temperature: 1, into: probs)
+        return SampledToken(token: Int32(best), probability: probs[best], temperature: 0, topP: 1)
+    }
+
+    /// Samples with temperature `t` (> 0) and filters `topP` ∈ (0, 1], `topK` (0 = off),
+    /// `minP` ∈ [0, 1).
+    public func sample(_ logits: UnsafePointer<Float>, temperature t: Float, topP: Float,
+                       topK: Int = 0, minP: Float = 0) -> SampledToken {
+        guard t > 0 else { return greedy(logits) }
+        let n = vocabSize
+        let best = Sampler.softmax(logits, n, temperature: t, into: probs)
+        let p = max(min(topP, 1), 0)
+
+        // Fast path: no filtering, draw from the whole distribution.
+        if p >= 1, topK <= 0, minP <= 0 {
+            let token = draw(count: n, total: 1) { $0 }
+            return SampledToken(token: Int32(token), probability: probs[token], temperature: t, topP: p)
+        }
+
+        // Candidates: every token that any active filter could keep, sorted by probability.
+        var threshold: Float = p < 1 ? (1 - p) / Float(n) : 0
+        if minP > 0 { threshold = max(threshold, minP * probs[best]) }
+        candidates.removeAll(keepingCapacity: true)
+        for i in 0..<n where probs[i] >= threshold && probs[i] > 0 { candidates.append(Int32(i)) }
+        if candidates.isEmpty { candidates.append(Int32(best)) }
+        let pr = probs
+        candidates.sort { pr[Int($0)] > pr[Int($1)] || (pr[Int($0)] == pr[Int($1)] && $0 < $1) }
+
+        var keep = candidates.count
+        if topK > 0 { keep = min(keep, topK) }
+        if p < 1 {
+            // Smallest prefix whose mass reaches p.
+            var cumulative: Float = 0
+            for i in 0..<keep {
+                cumulative += probs[Int(candidates[i])]
+                if cumulative >= p { keep = i + 1; break }
+            }
+        }
+        var total: Float = 0
+        for i in 0..<keep { total += probs[Int(candidates[i])] }
+        let cands = candidates
+        let index = draw(count: keep, total: total) { Int(cands[$0]) }
+        let token = Int(candidates[index])
+        return SampledToken(token: Int32(token), probability: probs[token] / total, temperature: t, topP: p)
+    }
+
+    /// Walks `count` items (mapped to token ids by `id`) until the cumulative probability
+    /// passes a uniform draw in [0, total); returns the position reached.
+    private func draw(count: Int, total: Float, id: (Int) -> Int) -> Int {
+        let r = Float(rng.nextUnit()) * total
+        var cumulative: Float = 0
+        for i in 0..<count {
+            cumulative += probs[id(i)]
+            if r < cumulative { return i }
+        }
+        // Rounding left r just above the sum: take the last item with non-zero probability.
+        var i = count - 1
+        while i > 0 && probs[id(i)] == 0 { i -= 1 }
+        return i
+    }
+
+    /// Divides positive logits by `penalty` and multiplies negative ones (llama.cpp's rule)
+    /// for each distinct token in `recent`.
+    public static func applyRepetitionPenalty(_ logits: UnsafeMutablePointer<Float>, vocabSize: Int,
+                                              recent: ArraySlice<Int32>, penalty: Float) {
+        guard penalty != 1 else { return }
+        var seen = Set<Int32>()
+        for t in recent where t >= 0 && Int(t) < vocabSize && seen.insert(t).inserted {
+            let l = logits[Int(t)]
+            logits[Int(t)] = l > 0 ? l / penalty : l * penalty
+        }
+    }
+}

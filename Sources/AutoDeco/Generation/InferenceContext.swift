@@ -1,0 +1,207 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One conversation with a model: KV cache, buffers, sampler and its random generator.
+/// Not thread-safe: use one context per thread (a model may be shared by many contexts).
+/// `cancel()` is the exception: any thread may call it.
+public final class InferenceContext {
+    public let model: Model
+    public private(set) var params: ContextParams
+    let transformer: Transformer
+    let sampler: Sampler
+    /// Every token whose keys and values are in the cache, in order.
+    public private(set) var history: [Int32] = []
+    /// Tokens fed but not yet run through the model (the prompt, or the last sampled token).
+    public private(set) var pending: [Int32] = []
+    private let cancelFlag = AtomicFlag()
+    /// AutoDeco heads used by the `autodeco` and `override` sampler modes.
+    public var heads: AutoDecoHeads? {
+        didSet { if let h = heads, h.hiddenSize != model.config.dim { heads = nil } }
+    }
+    private let headScratch: UnsafeMutablePointer<Float>
+    private let headInput: UnsafeMutablePointer<Float>
+    private let statsScratch: UnsafeMutablePointer<Float>
+
+    public init(model: Model, params: ContextParams = ContextParams()) throws {
+        try params.validate(model: model)
+        self.model = model
+        self.params = params
+        let threads: Int? = params.threads > 0 ? params.threads : nil
+        transformer = try Transformer(model: model, weights: try model.weights(),
+                                      contextCapacity: params.contextLength,
+                                      batchCapacity: min(params.batchSize, params.contextLength),
+                                      pool: ThreadPool(threads: threads))
+        sampler = Sampler(vocabSize: model.config.vocabSize, seed: params.sampler.seed)
+        headScratch = .allocate(capacity: AutoDecoHeads.width)
+        headInput = .allocate(capacity: model.config.dim + 5)
+        statsScratch = .allocate(capacity: model.config.vocabSize)
+        heads = model.defaultHeads
+    }
+
+    deinit {
+        headScratch.deallocate()
+        headInput.deallocate()
+        statsScratch.deallocate()
+    }
+
+    public var vocabSize: Int { model.config.vocabSize }
+    public var position: Int { transformer.cache.count }
+    public var contextLength: Int { params.contextLength }
+
+    /// Logits of the last position run (valid until the next forward pass).
+    public var logits: UnsafeBufferPointer<Float> {
+        UnsafeBufferPointer(start: transformer.state.logits, count: vocabSize)
+    }
+
+    /// Final normed hidden state of the last position run (the heads' input).
+    public var lastHidden: UnsafeBufferPointer<Float> {
+        let n = max(lastBatchCount, 1)
+        return UnsafeBufferPointer(start: transformer.state.hidden + (n - 1) * model.config.dim, count: model.config.dim)
+    }
+    private var lastBatchCount = 0
+
+    // MARK: - Feeding tokens
+
+    /// Queues tokens for the next forward pass (validated now, run by `evaluate` or `step`).
+    public func feed(_ tokens: [Int32]) throws {
+        for t in tokens where t < 0 || Int(t) >= vocabSize {
+            throw ContextError.invalidToken(t, vocabSize: vocabSize)
+        }
+        let needed = position + pending.count + tokens.count
+        guard needed <= params.contextLength else {
+            throw ContextError.contextFull(capacity: params.contextLength, needed: needed)
+        }
+        pending += tokens
+    }
+
+    /// Runs every pending token through the model in batches of `batchSize`; afterwards
+    /// `logits` and `lastHidden` belong to the last of them.
+    public func evaluate() throws {
+        guard !pending.isEmpty else { throw ContextError.emptyInput }
+        cancelFlag.clear()
+        var start = 0
+        while start < pending.count {
+            if cancelFlag.isSet {
+                pending.removeFirst(start)
+                throw ContextError.cancelled
+            }
+            let n = min(transformer.state.batchCapacity, pending.count - start)
+            let isLast = start + n == pending.count
+            pending.withUnsafeBufferPointer { buf in
+                if let base = buf.baseAddress {
+                    transformer.forward(tokens: base + start, count: n, computeLogits: isLast)
+                }
+            }
+            history += pending[start..<start + n]
+            lastBatchCount = n
+            start += n
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Feeds `tokens` and runs them: the logits of the last one are then available.
+    public func decode(_ tokens: [Int32]) throws {
+        try feed(tokens)
+        try evaluate()
+    }
+
+    // MARK: - Sampling
+
+    public func setSampler(_ p: SamplerParams) throws {
+        try p.validate()
+        if p.seed != params.sampler.seed { sampler.reseed(p.seed) }
+        params.sampler = p
+    }
+
+    /// The heads' predictions for the current position (nil without heads).
+    public struct Prediction: Sendable, Equatable {
+        public var temperature: Float
+        public var topP: Float
+    }
+
+    /// The heads' prediction made by the last `sampleCurrent` (nil without heads).
+    public private(set) var lastPrediction: Prediction?
+
+    /// Runs both heads on the last position's hidden state and logits.
+    public func predict() -> Prediction? {
+        guard let heads else { return nil }
+        let h = lastHidden
+        guard let hp = h.baseAddress else { return nil }
+        let t = heads.temperature(hidden: hp, scratch: headScratch)
+        let stats = DistributionStats.compute(logits: transformer.state.logits, count: vocabSize,
+                                              temperature: t, probs: statsScratch)
+        let p = heads.topP(hidden: hp, temperature: t, stats: stats, input: headInput, hidden: headScratch)
+        return Prediction(temperature: t, topP: p)
+    }
+
+    /// Chooses the next token from the current logits with the context's sampler settings.
+    public func sampleCurrent() throws -> SampledToken {
+        let sp = params.sampler
+        if sp.repetitionPenalty != 1 {
+            Sampler.applyRepetitionPenalty(transformer.state.logits, vocabSize: vocabSize,
+                                           recent: history.suffix(sp.repetitionWindow), penalty: sp.repetitionPenalty)
+        }
+        var temperature = sp.temperature
+        var topP = sp.topP
+        lastPrediction = predict()   // reported in every mode when heads are attached
+        switch sp.mode {
+        case .greedy:
+            return sampler.greedy(transformer.state.logits)
+        case .staticSampling:
+            break
+        case .autodeco, .override:
+            guard let prediction = lastPrediction else {
+                throw ContextError.noHeads
+            }
+            if sp.mode == .autodeco {
+                // The official combination: user values scale the predictions.
+                temperature = (sp.useTemperatureHead ? prediction.temperature : 1) * sp.temperature
+                topP = min(max((sp.useTopPHead ? prediction.topP : 1) * sp.topP, 0), 1)
+            }
+        }
+        if temperature == 0 {
+            var g = sampler.greedy(transformer.state.logits)
+            g.topP = topP
+            return g
+        }
+        // A top-p of exactly 0 would keep nothing: keep at least the most likely token.
+        return sampler.sample(transformer.state.logits, temperature: temperature, topP: max(topP, 1e-6),
+                              topK: sp.topK, minP: sp.minP)
+    }
+
+    /// One forward pass over the pending tokens, then one sampled token, which becomes the
+    /// next pending token.
+    public func step() throws -> SampledToken {
+        try evaluate()
+        let s = try sampleCurrent()
+        try feed([s.token])
+        return s
+    }
+
+    // MARK: - Cache control
+
+    /// Forgets everything: empty cache, nothing pending.
+    public func reset() {
+        transformer.cache.count = 0
+        history.removeAll(keepingCapacity: true)
+        pending.removeAll(keepingCapacity: true)
+        lastBatchCount = 0
+    }
+
+    /// Keeps only the first `count` positions (e.g. to regenerate an answer after a shared
+    /// prompt). Pending tokens are dropped.
+    public func rewind(to count: Int) throws {
+        guard count >= 0, count <= position else {
+            throw ContextError.invalidParameter("cannot rewind to \(count): the context holds \(position) positions")
+        }
+        transformer.cache.count = count
+        history.removeLast(history.count - count)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Asks a running `evaluate`/`generate` to stop at the next token boundary. Thread-safe.
+    public func cancel() { cancelFlag.set() }
+    var isCancelled: Bool { cancelFlag.isSet }
+    func clearCancel() { cancelFlag.clear() }
+}

@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Buffers for one forward pass of up to `batchCapacity` tokens, allocated once per context
+/// (llama2.c's `RunState`): nothing is allocated per token.
+final class RunState {
+    let batchCapacity: Int
+    let x: UnsafeMutablePointer<Float>        // [batch][dim] residual stream
+    let xb: UnsafeMutablePointer<Float>       // [batch][dim] normed input of a sub-layer
+    let xb2: UnsafeMutablePointer<Float>      // [batch][dim] attention output before wo
+    let q: UnsafeMutablePointer<Float>        // [batch][dim]
+    let k: UnsafeMutablePointer<Float>        // [batch][kvDim]
+    let v: UnsafeMutablePointer<Float>        // [batch][kvDim]
+    let hb: UnsafeMutablePointer<Float>       // [batch][ffnDim] gate, then silu(gate)·up
+    let hb2: UnsafeMutablePointer<Float>      // [batch][ffnDim] up
+    let scores: UnsafeMutablePointer<Float>   // [headCount][contextCapacity]
+    let hidden: UnsafeMutablePointer<Float>   // [batch][dim] final normed hidden states
+    let logits: UnsafeMutablePointer<Float>   // [vocab] logits of the last position
+    private var all: [UnsafeMutablePointer<Float>] = []
+
+    init(config c: ModelConfig, batchCapacity n: Int, contextCapacity: Int) {
+        batchCapacity = n
+        let kvDim = c.kvHeadCount * c.headDim
+        func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
+            p.initialize(repeating: 0, count: count)
+            return p
+        }
+        x = buffer(n * c.dim); xb = buffer(n * c.dim); xb2 = buffer(n * c.dim)
+        q = buffer(n * c.dim); k = buffer(n * kvDim); v = buffer(n * kvDim)
+        hb = buffer(n * c.ffnDim); hb2 = buffer(n * c.ffnDim)
+        scores = buffer(c.headCount * contextCapacity)
+        hidden = buffer(n * c.dim)
+        logits = buffer(c.vocabSize)
+        all = [x, xb, xb2, q, k, v, hb, hb2, scores, hidden, logits]
+    }
+
+    deinit { for p in all { p.deallocate() } }
+}
+
+/// The decoder-only transformer (llama and qwen2 families) for one context: reads the shared
+/// weights, owns its KV cache and buffers. `forward` reads like the math.
+final class Transformer {
+    let config: ModelConfig
+    let weights: Weights
+    let cache: KVCache
+    let state: RunState
+    let pool: ThreadPool
+    private let linear: LinearLayer
+    private let ropeStyle: RopeStyle
+
+    init(model: Model, weights: Weights, contextCapacity: Int, batchCapacity: Int, pool: ThreadPool) throws {
+        config = model.config
+        self.weights = weights
+        self.pool = pool
+        cache = try KVCache(layerCount: config.layerCount, capacity: contextCapacity,
+                            kvDim: config.kvHeadCount * config.headDim)
+        state = RunState(config: config, batchCapacity: batchCapacity, contextCapacity: contextCapacity)
+        linear = LinearLayer(pool: pool, maxCols: max(config.dim, config.ffnDim))
+        ropeStyle = config.ropeStyle == .normal ? .interleaved : .neox
+    }
+
+    /// Runs `n` tokens (validated ids, n ≤ batchCapacity, room in the cache) at positions
+    /// `cache.count ..< cache.count + n`. Leaves the final normed hidden state of every
+    /// position in `state.hidden` and, when `computeLogits`, the last position's logits in
+    /// `state.logits`.
+    func forward(tokens: UnsafePointer<Int32>, count n: Int, computeLogits: Bool = true) {
+        let c = config
+        let dim = c.dim, kvDim = c.kvHeadCount * c.headDim, hd = c.headDim
+        let s = state
+        let start = cache.count
+
+        // Token embeddings: one dequantised row per token.
+        for t in 0..<n {
+            dequantizeRow(weights.tokenEmbedding.type, weights.tokenEmbedding.row(Int(tokens[t])),
+                          s.x + t * dim, count: dim)
+        }
+
+        for (l, w) in weights.layers.enumerated() {
+            // Attention block: x += Wo · attention(rope(Wq·norm(x)), rope(Wk·norm(x)), Wv·norm(x))
+            norm(s.xb, s.x, w.attnNorm, batch: n)
+            linear.apply(w.wq, input: s.xb, batch: n, output: s.q, bias: w.bq)
+            linear.apply(w.wk, input: s.xb, batch: n, output: s.k, bias: w.bk)
+            linear.apply(w.wv, input: s.xb, batch: n, output: s.v, bias: w.bv)
+            for t in 0..<n {
+                let pos = start + t
+                rope(s.q + t * dim, heads: c.headCount, headDim: hd, position: pos, freqBase: c.ropeBase,
+                     style: ropeStyle, rotaryDim: c.ropeDim)
+                rope(s.k + t * kvDim, heads: c.kvHeadCount, headDim: hd, position: pos, freqBase: c.ropeBase,
+                     style: ropeStyle, rotaryDim: c.ropeDim)
+                cache.key(layer: l, position: pos).update(from: s.k + t * kvDim, count: kvDim)
+                cache.value(layer: l, position: pos).update(from: s.v + t * kvDim, count: kvDim)
+            }
+            for t in 0..<n { attention(layer: l, token: t, position: start + t) }
+            linear.apply(w.wo, input: s.xb2, batch: n, output: s.xb, bias: nil)
+            add(s.x, s.xb, count: n * dim)
+
+            // Feed-forward block: x += Wdown · (silu(Wgate·norm(x)) ⊙ Wup·norm(x))
+            norm(s.xb, s.x, w.ffnNorm, batch: n)
+            linear.apply(w.gate, input: s.xb, batch: n, output: s.hb, bias: nil)
+            linear.apply(w.up, input: s.xb, batch: n, output: s.hb2, bias: nil)
+            swiglu(s.hb, s.hb2, count: n * c.ffnDim)
+            linear.apply(w.down, input: s.hb, batch: n, output: s.xb, bias: nil)
+            add(s.x, s.xb, count: n * dim)
+        }
+        cache.count = start + n
+
+        norm(s.hidden, s.x, weights.outputNorm, batch: n)
+        if computeLogits {
+            linear.apply(weights.output, input: s.hidden + (n - 1) * dim, batch: 1, output: s.logits, bias: nil)
+        }
+    }
+
+    /// RMS-normalises each of `batch` rows of `dim` floats.
+    private func norm(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ weight: [Float], batch: Int) {
+        let dim = config.dim, eps = config.rmsEps
+        weight.withUnsafeBufferPointer { w in
+            guard let wp = w.baseAddress else { return }
+            for t in 0..<batch { rmsNorm(out + t * dim, x + t * dim, weight: wp, count: dim, eps: eps) }
+        }
+    }
+
+    /// Grouped-query attention of one token over positions 0...position, heads split over
+    /// the thread pool. Writes the token's row of `state.xb2`.
+    private func attention(layer l: Int, token t: Int, position: Int) {
+        let c = config, s = state, hd = c.headDim, dim = c.dim
+        let group = c.headCount / c.kvHeadCount
+        let scale = 1 / Float(hd).squareRoot()
+        let capacity = cache.capacity
+        let cache = self.cache
+        pool.parallelFor(c.headCount) { heads in
+            for h in heads {
+                let q = s.q + t * dim + h * hd
+                let att = s.scores + h * capacity
+                let kvOffset = (h / group) * hd
+                for p in 0...position {
+                    att[p] = dot(q, cache.key(layer: l, position: p) + kvOffset, count: hd) * scale
+                }
+                softmax(att, count: position + 1)
+                let out = s.xb2 + t * dim + h * hd
+                out.update(repeating: 0, count: hd)
+                for p in 0...position {
+                    axpy(out, att[p], cache.value(layer: l, position: p) + kvOffset, count: hd)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import XCTest
+@testable import AutoDeco
+
+/// The forward pass against llama.cpp (fixtures from scripts/fixtures/make_forward_fixtures.py,
+/// same GGUF files): last-position logits and 64-token greedy continuations.
+final class ForwardPassTests: XCTestCase {
+    struct Fixture: Decodable {
+        struct Prompt: Decodable {
+            let prompt: String
+            let ids: [Int32]
+            let top5: [Int32]
+            let logit_min: Float
+            let logit_max: Float
+            let greedy: [Int32]
+        }
+        let vocab: Int
+        let prompts: [Prompt]
+    }
+
+    static var models: [String: Model] = [:]
+
+    func model(_ name: String) throws -> Model {
+        if let m = ForwardPassTests.models[name] { return m }
+        let path = try TestModels.require(name == "qwen" ? TestModels.qwen : TestModels.smollm2)
+        let m = try Model(path: path, findHeads: false)
+        ForwardPassTests.models[name] = m
+        return m
+    }
+
+    func fixture(_ name: String) throws -> (Fixture, [Float]) {
+        let json = try Data(contentsOf: Repo.fixture("forward/\(name).json"))
+        let f = try JSONDecoder().decode(Fixture.self, from: json)
+        let raw = try Data(contentsOf: Repo.fixture("forward/\(name).logits.f16"))
+        let halves = raw.withUnsafeBytes { Array($0.bindMemory(to: UInt16.self)) }
+        return (f, halves.map { Float(Float16(bitPattern: UInt16(littleEndian: $0))) })
+    }
+
+    func checkLogits(_ name: String) throws {
+        let (f, logits) = try fixture(name)
+        let m = try model(name)
+        XCTAssertEqual(f.vocab, m.config.vocabSize)
+        var params = ContextParams()
+        params.contextLength = 512
+        let ctx = try InferenceContext(model: m, params: params)
+        for (i, p) in f.prompts.enumerated() {
+            ctx.reset()
+            try ctx.decode(p.ids)
+            let ours = Array(ctx.logits)
+            let ref = Array(logits[(i * f.vocab)..<((i + 1) * f.vocab)])
+            var maxDiff: Float = 0
+            for j in 0..<f.vocab { maxDiff = max(maxDiff, abs(ours[j] - ref[j])) }
+            let range = p.logit_max - p.logit_min
+            let top5 = ours.indices.sorted { ours[$0] > ours[$1] }.prefix(5).map { Int32($0) }
+            print("\(name) prompt \(i): max |Δlogit| \(maxDiff) (range \(range)), top5 \(top5) ref \(p.top5)")
+            XCTAssertLessThan(maxDiff, 0.05 * range, "\(name) prompt \(i)")
+            XCTAssertEqual(Set(top5), Set(p.top5), "\(name) prompt \(i)")
+        }
+    }
+
+    func checkGreedy(_ name: String) throws {
+        let (f, _) = try fixture(name)
+        let m = try model(name)
+        var params = ContextParams()
+        params.contextLength = 512
+        let ctx = try InferenceContext(model: m, params: params)
+        var matches = 0
+        for (i, p) in f.prompts.enumerated() {
+            ctx.reset()
+            try ctx.feed(p.ids)
+            var out: [Int32] = []
+            while out.count < p.greedy.count {
+                out.append(try ctx.step().token)
+            }
+            let same = out == p.greedy
+            if same { matches += 1 }
+            let firstDiff = zip(out, p.greedy).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? -1
+            print("\(name) prompt \(i): greedy \(same ? "identical" : "differs at \(firstDiff)")")
+        }
+        XCTAssertGreaterThanOrEqual(matches, f.prompts.count - 1, "greedy continuations identical to llama.cpp")
+    }
+
+    func testSmolLM2Logits() throws { try checkLogits("smollm2") }
+    func testQwenLogits() throws { try checkLogits("qwen") }
+    func testSmolLM2Greedy() throws { try checkGreedy("smollm2") }
+    func testQwenGreedy() throws { try checkGreedy("qwen") }
+
+    /// Greedy output does not depend on the thread count; sampling depends only on the seed.
+    func testDeterminism() throws {
+        let m = try model("smollm2")
+        let prompt: [Int32] = [504, 3575, 282, 4649, 314]
+        func run(threads: Int, sampler: SamplerParams, batch: Int = 256) throws -> [Int32] {
+            var p = ContextParams()
+            p.contextLength = 256
+            p.threads = threads
+            p.batchSize = batch
+            p.sampler = sampler
+            let ctx = try InferenceContext(model: m, params: p)
+            try ctx.feed(prompt)
+            return try (0..<24).map { _ in try ctx.step().token }
+        }
+        let g1 = try run(threads: 1, sampler: .greedy)
+        let g2 = try run(threads: 2, sampler: .greedy)
+        XCTAssertEqual(g1, g2, "greedy differs between 1 and 2 threads")
+        let sampling = SamplerParams.fixed(temperature: 1.0, topP: 0.95, seed: 42)
+        let s1 = try run(threads: 2, sampler: sampling)
+        let s2 = try run(threads: 2, sampler: sampling)
+        let s3 = try run(threads: 1, sampler: sampling)
+        XCTAssertEqual(s1, s2, "same seed, different samples")
+        XCTAssertEqual(s1, s3, "sampling differs between 1 and 2 threads")
+        var other = sampling
+        other.seed = 43
+        XCTAssertNotEqual(try run(threads: 2, sampler: other), s1, "a different seed should change a 24-token sample")
+    }
+
+    /// Prefill in small batches gives the same logits as one big batch (within float noise).
+    func testBatchSizeDoesNotChangeLogits() throws {
+        let m = try model("qwen")
+        let ids: [Int32] = Array((0..<40).map { Int32(100 + $0 * 37) })
+        func logits(batch: Int) throws -> [Float] {
+            var p = ContextParams()
+            p.contextLength = 64
+            p.batchSize = batch
+            let ctx = try InferenceContext(model: m, params: p)
+            try ctx.decode(ids)
+            return Array(ctx.logits)
+        }
+        let a = try logits(batch: 40), b = try logits(batch: 7), c = try logits(batch: 1)
+        let dab = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+        let dac = zip(a, c).map { abs($0 - $1) }.max() ?? 0
+        XCTAssertLessThan(dab, 0.05)
+        XCTAssertLessThan(dac, 0.05)
+    }
+}
