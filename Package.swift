@@ -17,7 +17,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "AutoDeco", dependencies: ["CBLAS"], swiftSettings: engineFlags),
+        // Innermost SIMD loops in C, each with a run-time CPU dispatch (see ckernels.h).
+        .target(name: "CKernels",
+                cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"], .when(configuration: .release))]),
+        .target(name: "AutoDeco", dependencies: ["CBLAS", "CKernels"], swiftSettings: engineFlags),
         .target(name: "CAutoDeco", dependencies: ["AutoDeco"], swiftSettings: engineFlags),
         .executableTarget(name: "autodeco-cli", dependencies: ["AutoDeco"], swiftSettings: engineFlags),
         .testTarget(name: "AutoDecoTests", dependencies: ["AutoDeco"]),
