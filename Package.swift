@@ -20,14 +20,18 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "AutoDeco", dependencies: ["CBLAS"], swiftSettings: engineFlags),
+        // Innermost SIMD loops in C, each with a run-time CPU dispatch (see ckernels.h).
+        .target(name: "CKernels",
+                cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"], .when(configuration: .release))]),
+        .target(name: "AutoDeco", dependencies: ["CBLAS", "CKernels"], swiftSettings: engineFlags),
         .systemLibrary(name: "AutoDecoHeader"),
         .target(name: "CAutoDeco", dependencies: ["AutoDeco", "AutoDecoHeader"], swiftSettings: engineFlags,
                 // The Swift runtime goes inside libautodeco.so: hosts need only libc, libstdc++, OpenBLAS.
                 linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         .executableTarget(name: "autodeco-cli",
-                          dependencies: ["AutoDeco", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: engineFlags),
-        .testTarget(name: "AutoDecoTests", dependencies: ["AutoDeco"]),
+                          dependencies: ["AutoDeco", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: engineFlags),
+        .testTarget(name: "AutoDecoTests", dependencies: ["AutoDeco"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

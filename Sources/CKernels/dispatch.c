@@ -1,0 +1,89 @@
+// Run-time choice of the kernel level from CPUID, and the matrix-vector row loop.
+#include "internal.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#define CK_X86 1
+#endif
+
+int ck_level = -1;
+
+int ck_detect_level(void) {
+#ifdef CK_X86
+    __builtin_cpu_init();
+    int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+               __builtin_cpu_supports("f16c");
+    if (!avx2) return CK_LEVEL_SCALAR;
+    if (__builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl"))
+        return CK_LEVEL_AVX512VNNI;
+    return CK_LEVEL_AVX2;
+#else
+    return CK_LEVEL_SCALAR;
+#endif
+}
+
+// A benign race: every thread computes the same value.
+int ck_get_level(void) {
+    if (ck_level < 0) ck_level = ck_detect_level();
+    return ck_level;
+}
+
+int ck_set_level(int level) {
+    int best = ck_detect_level();
+    if (level < 0) level = 0;
+    ck_level = level > best ? best : level;
+    return ck_level;
+}
+
+static ck_row_fn row_fn(uint32_t type) {
+    ck_row_fn f = NULL;
+#ifdef CK_X86
+    int level = ck_get_level();
+    if (level >= CK_LEVEL_AVX512VNNI) f = ck_row_fn_vnni(type);
+    if (!f && level >= CK_LEVEL_AVX2) f = ck_row_fn_avx2(type);
+#endif
+    if (!f) f = ck_row_fn_scalar(type);
+    return f;
+}
+
+void ck_matvec(uint32_t type, const void *w, int64_t row_bytes, int64_t n, const void *act,
+               float *out, int64_t row_begin, int64_t row_end, float *scratch) {
+    ck_row_fn f = row_fn(type);
+    if (!f) {
+        for (int64_t r = row_begin; r < row_end; r++) out[r] = 0.0f;
+        return;
+    }
+    const uint8_t *base = (const uint8_t *)w;
+    for (int64_t r = row_begin; r < row_end; r++) out[r] = f(base + r * row_bytes, n, act, scratch);
+}
+
+float ck_dot_row(uint32_t type, const void *w_row, int64_t n, const void *act, float *scratch) {
+    ck_row_fn f = row_fn(type);
+    return f ? f((const uint8_t *)w_row, n, act, scratch) : 0.0f;
+}
+
+float ck_dot_f32(const float *a, const float *b, int64_t n) {
+#ifdef CK_X86
+    if (ck_get_level() >= CK_LEVEL_AVX2) return ck_dot_f32_avx2(a, b, n);
+#endif
+    float sum = 0.0f;
+    for (int64_t i = 0; i < n; i++) sum += a[i] * b[i];
+    return sum;
+}
+
+int ck_activation_kind(uint32_t type) {
+    switch (type) {
+    case T_F32: case T_F16: case T_BF16: case T_Q2_K: case T_Q3_K: return CK_ACT_FLOAT;
+    case T_Q4_0: case T_Q4_1: case T_Q5_0: case T_Q5_1: case T_Q8_0: return CK_ACT_Q8_32;
+    case T_Q4_K: case T_Q5_K: case T_Q6_K: return CK_ACT_Q8_256;
+    default: return -1;
+    }
+}
+
+int64_t ck_activation_bytes(int kind, int64_t n) {
+    switch (kind) {
+    case CK_ACT_FLOAT: return n * (int64_t)sizeof(float);
+    case CK_ACT_Q8_32: return (n / 32) * (int64_t)sizeof(ck_q8_32);
+    case CK_ACT_Q8_256: return (n / 256) * (int64_t)sizeof(ck_q8_256);
+    default: return 0;
+    }
+}

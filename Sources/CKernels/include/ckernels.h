@@ -1,0 +1,89 @@
+// CKernels: the innermost SIMD loops of autodeco (dequantise, quantised dot products,
+// activation quantisation, f16 conversion) plus the few atomics/futex calls the Swift thread
+// pool needs. Every entry point picks its implementation at run time from CPUID, so one
+// binary runs on any x86-64 (and on other CPUs through the scalar code).
+//
+// Preconditions (checked by the Swift callers, not here): `n` is a multiple of the type's
+// block size, pointers cover the whole row, and `type` is one of the supported ggml types.
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// ---- implementation level --------------------------------------------------------------
+enum {
+    CK_LEVEL_SCALAR = 0,     // portable C
+    CK_LEVEL_AVX2 = 1,       // AVX2 + FMA + F16C
+    CK_LEVEL_AVX512VNNI = 2, // AVX2 level plus 256-bit VNNI (AVX512_VNNI + AVX512VL)
+};
+/// The best level this CPU supports.
+int ck_detect_level(void);
+/// The level in use (defaults to ck_detect_level()).
+int ck_get_level(void);
+/// Force a level (clamped to what the CPU supports); returns the level now in use.
+int ck_set_level(int level);
+
+// ---- f16 ------------------------------------------------------------------------------
+float ck_fp16_to_fp32(uint16_t h);
+uint16_t ck_fp32_to_fp16(float f);  // round to nearest even, like numpy's astype(float16)
+void ck_fp16_to_fp32_row(const uint16_t *src, float *dst, int64_t n);
+void ck_fp32_to_fp16_row(const float *src, uint16_t *dst, int64_t n);
+
+// ---- dequantisation -----------------------------------------------------------------------
+/// Whether ck_dequantize_row knows the ggml type number `type`.
+int ck_can_dequantize(uint32_t type);
+/// dst[0..<n] = the n values of the row at src. Bit-exact with gguf-py's dequantize.
+void ck_dequantize_row(uint32_t type, const void *src, float *dst, int64_t n);
+
+// ---- activation quantisation --------------------------------------------------------------
+/// 32-element activation block: q[i] * d ≈ x[i]; s = d * Σq (used by weight types with a min).
+typedef struct { float d; float s; int8_t q[32]; } ck_q8_32;
+/// 256-element activation block for K-quants; bsums[j] = Σ q[16j ..< 16j+16].
+typedef struct { float d; int8_t q[256]; int16_t bsums[16]; } ck_q8_256;
+
+/// The activation format a weight type is multiplied with.
+enum { CK_ACT_FLOAT = 0, CK_ACT_Q8_32 = 1, CK_ACT_Q8_256 = 2 };
+/// CK_ACT_* for a weight type, or -1 when the type has no matrix-vector kernel.
+int ck_activation_kind(uint32_t type);
+/// Bytes of activation scratch needed for n elements of the given kind.
+int64_t ck_activation_bytes(int kind, int64_t n);
+/// Quantise x[0..<n] into blocks (d = max|x|/127, q = round-half-away(x/d)).
+void ck_quantize_q8_32(const float *x, ck_q8_32 *out, int64_t n);
+void ck_quantize_q8_256(const float *x, ck_q8_256 *out, int64_t n);
+
+// ---- matrix-vector ---------------------------------------------------------------------
+/// out[r] = W[r,:] · x for r in [row_begin, row_end). W rows are `row_bytes` apart and hold
+/// `n` elements of `type`. `act` is x in the format ck_activation_kind(type) asks for
+/// (plain floats for CK_ACT_FLOAT). `scratch` (n floats) is only used by types that
+/// dequantise first (Q2_K, Q3_K); it may be NULL otherwise.
+void ck_matvec(uint32_t type, const void *w, int64_t row_bytes, int64_t n, const void *act,
+               float *out, int64_t row_begin, int64_t row_end, float *scratch);
+/// One row: W_row · x with the same arithmetic as ck_matvec.
+float ck_dot_row(uint32_t type, const void *w_row, int64_t n, const void *act, float *scratch);
+
+// ---- float helpers ------------------------------------------------------------------------
+float ck_dot_f32(const float *a, const float *b, int64_t n);
+
+// ---- synchronisation for the thread pool -----------------------------------------------
+// All sequentially consistent: the pool's sleep/wake handshake needs store-load ordering.
+uint32_t ck_atomic_load_u32(const uint32_t *p);
+void ck_atomic_store_u32(uint32_t *p, uint32_t v);
+uint32_t ck_atomic_add_u32(uint32_t *p, uint32_t v);         // returns the old value
+int ck_atomic_cas_u32(uint32_t *p, uint32_t expected, uint32_t desired);  // 1 if swapped
+int64_t ck_atomic_add_i64(int64_t *p, int64_t v);            // returns the old value
+void ck_atomic_store_i64(int64_t *p, int64_t v);
+void ck_cpu_relax(void);                                     // pause
+/// Sleep while *p == expected (spurious wake-ups possible).
+void ck_futex_wait(uint32_t *p, uint32_t expected);
+/// Wake every thread sleeping on p.
+void ck_futex_wake_all(uint32_t *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
