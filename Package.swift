@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "AutoDeco", dependencies: ["CBLAS"], swiftSettings: engineFlags),
         .target(name: "CAutoDeco", dependencies: ["AutoDeco"], swiftSettings: engineFlags),
         .executableTarget(name: "autodeco-cli", dependencies: ["AutoDeco"], swiftSettings: engineFlags),
-        .testTarget(name: "AutoDecoTests", dependencies: ["AutoDeco"]),
+        .testTarget(name: "AutoDecoTests", dependencies: ["AutoDeco"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )
