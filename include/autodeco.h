@@ -75,6 +75,7 @@ typedef enum autodeco_status {
     AUTODECO_ERR_INVALID_UTF8 = -9,     /* text that is not valid UTF-8 */
     AUTODECO_ERR_TEMPLATE = -10,        /* the chat template cannot be rendered */
     AUTODECO_ERR_NO_HEADS = -11,        /* AutoDeco sampling asked for, no heads loaded */
+    AUTODECO_ERR_BUFFER_TOO_SMALL = -12, /* the output did not fit; the needed size is reported */
     AUTODECO_ERR_INTERNAL = -99         /* a bug: please report it with the message */
 } autodeco_status;
 
@@ -256,6 +257,103 @@ AUTODECO_API bool autodeco_context_has_heads(const autodeco_context *ctx);
 /* The heads' temperature and top-p for the last decoded position.
  * Errors: INVALID_ARGUMENT (NULL, nothing decoded), NO_HEADS. */
 AUTODECO_API int32_t autodeco_predict(autodeco_context *ctx, float *out_temperature, float *out_top_p);
+
+/* ---- Text ------------------------------------------------------------------------------- */
+
+/* Tokenizes `text_len` bytes of UTF-8 into at most `n_max` ids at `tokens`, storing the number
+ * of ids in *out_n_tokens. When they do not fit, nothing is written, *out_n_tokens is the
+ * count needed and the result is BUFFER_TOO_SMALL (text_len + 1 ids always suffice).
+ * `add_special` adds BOS/EOS as the model asks (neither bundled model adds any);
+ * `parse_special` turns control-token text such as "<|im_start|>" into that token instead of
+ * plain text. Errors: INVALID_ARGUMENT (NULL model, out_n_tokens, text with text_len > 0, or
+ * tokens with n_max > 0; negative lengths), INVALID_UTF8, BUFFER_TOO_SMALL. */
+AUTODECO_API int32_t autodeco_tokenize(const autodeco_model *model, const char *text, int32_t text_len,
+                                       int32_t *tokens, int32_t n_max, bool add_special, bool parse_special,
+                                       int32_t *out_n_tokens);
+
+/* Writes the text of `n_tokens` ids into buf (snprintf convention: at most buf_size bytes
+ * including a NUL; returns the full length without NUL, so a result >= buf_size means the
+ * text was cut). Bytes are the tokens' own, so cutting a token list mid-character yields
+ * incomplete UTF-8. `render_special` writes control tokens as their text.
+ * Errors: INVALID_ARGUMENT, INVALID_TOKEN (negative status). */
+AUTODECO_API int32_t autodeco_detokenize(const autodeco_model *model, const int32_t *tokens, int32_t n_tokens,
+                                         char *buf, int32_t buf_size, bool render_special);
+
+/* Special tokens; -1 when the model has none (or model is NULL). */
+AUTODECO_API int32_t autodeco_token_eos(const autodeco_model *model);
+AUTODECO_API int32_t autodeco_token_eot(const autodeco_model *model);
+AUTODECO_API int32_t autodeco_token_bos(const autodeco_model *model);
+/* Whether `token` ends generation (EOS or end of turn). */
+AUTODECO_API bool autodeco_token_is_eog(const autodeco_model *model, int32_t token);
+
+/* One chat message for autodeco_apply_chat_template(). */
+typedef struct autodeco_chat_message {
+    const char *role;     /* "system", "user" or "assistant" (NUL-terminated UTF-8) */
+    const char *content;  /* NUL-terminated UTF-8 */
+} autodeco_chat_message;
+
+/* Renders `n_messages` messages with the model's own chat template (`tmpl` NULL) or the Jinja
+ * template `tmpl`, appending the assistant prefix when add_generation_prompt. Output as
+ * autodeco_detokenize (snprintf convention). Tokenize the result with parse_special = true.
+ * Errors: INVALID_ARGUMENT, INVALID_UTF8, TEMPLATE (no template, unsupported construct, or
+ * the template raised an error; the message says which). */
+AUTODECO_API int32_t autodeco_apply_chat_template(const autodeco_model *model, const char *tmpl,
+                                                  const autodeco_chat_message *messages, int32_t n_messages,
+                                                  bool add_generation_prompt, char *buf, int32_t buf_size);
+
+/* ---- Generation ------------------------------------------------------------------------- */
+
+/* One generated token as autodeco_generate() reports it. */
+typedef struct autodeco_generation_event {
+    autodeco_token_info info;
+    const char *text;      /* UTF-8 text completed by this token (may be empty while a multi-byte
+                              character or a possible stop string is held back); not
+                              NUL-terminated, valid only during the callback */
+    int32_t text_len;
+} autodeco_generation_event;
+
+/* Called once per generated token; return false to stop generation. */
+typedef bool (*autodeco_token_callback)(const autodeco_generation_event *event, void *user_data);
+
+typedef enum autodeco_stop_reason {
+    AUTODECO_STOP_EOG = 0,          /* end-of-sequence or end-of-turn token */
+    AUTODECO_STOP_MAX_TOKENS = 1,
+    AUTODECO_STOP_STRING = 2,       /* a stop string appeared */
+    AUTODECO_STOP_CALLBACK = 3,     /* the callback returned false */
+    AUTODECO_STOP_CANCELLED = 4,    /* autodeco_cancel() */
+    AUTODECO_STOP_CONTEXT_FULL = 5
+} autodeco_stop_reason;
+
+typedef struct autodeco_generate_params {
+    int32_t max_tokens;             /* default 256 */
+    const char *const *stop;        /* stop strings (NUL-terminated UTF-8), or NULL */
+    int32_t n_stop;
+} autodeco_generate_params;
+
+AUTODECO_API autodeco_generate_params autodeco_generate_default_params(void);
+
+/* Tokenizes `prompt` (parse_special = true, so chat-template output works as is), runs it,
+ * then generates with the context's sampler, calling `callback` (may be NULL) for every token.
+ * Stores why it stopped in *out_reason (may be NULL). Cancellation is not an error: it returns
+ * AUTODECO_OK with AUTODECO_STOP_CANCELLED.
+ * Errors: INVALID_ARGUMENT, INVALID_UTF8, CONTEXT_FULL (prompt too long), NO_HEADS. */
+AUTODECO_API int32_t autodeco_generate(autodeco_context *ctx, const char *prompt, int32_t prompt_len,
+                                       autodeco_generate_params params, autodeco_token_callback callback,
+                                       void *user_data, int32_t *out_reason);
+
+/* ---- Logging ---------------------------------------------------------------------------- */
+
+typedef enum autodeco_log_level {
+    AUTODECO_LOG_ERROR = 0,
+    AUTODECO_LOG_WARN = 1,
+    AUTODECO_LOG_INFO = 2
+} autodeco_log_level;
+
+typedef void (*autodeco_log_callback)(int32_t level, const char *message, void *user_data);
+
+/* Routes the library's diagnostics to `callback` (NULL: discard them, the default). The
+ * library never prints to stdout or stderr by itself. Process-wide; thread-safe. */
+AUTODECO_API void autodeco_log_set(autodeco_log_callback callback, void *user_data);
 
 #ifdef __cplusplus
 }

@@ -2,10 +2,13 @@
 import ctypes
 import os
 import pathlib
+import sys
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+# The binding's low-level module is the one declaration of the C prototypes in Python.
+sys.path.insert(0, str(ROOT / "bindings" / "python"))
 MODELS = pathlib.Path(os.environ.get("AUTODECO_MODELS", pathlib.Path.home() / ".cache/autodeco/models"))
 SMOLLM2 = MODELS / "SmolLM2-135M-Instruct.Q4_1.gguf"
 QWEN = MODELS / "qwen2.5-coder-0.5b-instruct.gguf"

@@ -14,6 +14,7 @@ enum Status: Int32 {
     case invalidUTF8 = -9
     case template = -10
     case noHeads = -11
+    case bufferTooSmall = -12
     case internalError = -99
 
     var text: String {
@@ -30,6 +31,7 @@ enum Status: Int32 {
         case .invalidUTF8: return "invalid UTF-8"
         case .template: return "chat template error"
         case .noHeads: return "no AutoDeco heads loaded"
+        case .bufferTooSmall: return "buffer too small"
         case .internalError: return "internal error"
         }
     }
@@ -73,6 +75,14 @@ func status(for error: Error) -> Status {
         case .missingTensor, .wrongShape: return .unsupported
         }
     case is SafeTensorsError, is JSONError: return .badFormat
+    case let e as TokenizerError:
+        switch e {
+        case .invalidUTF8: return .invalidUTF8
+        case .tokenOutOfRange: return .invalidToken
+        case .templateSyntax, .templateUnsupported, .templateRuntime, .templateRaised: return .template
+        case .unsupportedPreTokenizer: return .unsupported
+        default: return .badFormat
+        }
     default: return .internalError
     }
 }

@@ -5,7 +5,7 @@ let versionCString: UnsafePointer<CChar> = makeStaticCString(AutoDecoVersion.str
 let statusCStrings: [Int32: UnsafePointer<CChar>] = {
     var table: [Int32: UnsafePointer<CChar>] = [:]
     let all: [Status] = [.ok, .invalidArgument, .io, .badFormat, .unsupported, .outOfMemory, .contextFull,
-                         .cancelled, .invalidToken, .invalidUTF8, .template, .noHeads, .internalError]
+                         .cancelled, .invalidToken, .invalidUTF8, .template, .noHeads, .bufferTooSmall, .internalError]
     for s in all { table[s.rawValue] = makeStaticCString(s.text) }
     return table
 }()

@@ -28,38 +28,56 @@ final class ForwardPassTests: XCTestCase {
         return m
     }
 
-    func fixture(_ name: String) throws -> (Fixture, [Float]) {
+    func fixture(_ name: String) throws -> (Fixture, llama: [Float], exact: [Float]) {
         let json = try Data(contentsOf: Repo.fixture("forward/\(name).json"))
         let f = try JSONDecoder().decode(Fixture.self, from: json)
-        let raw = try Data(contentsOf: Repo.fixture("forward/\(name).logits.f16"))
-        let halves = raw.withUnsafeBytes { Array($0.bindMemory(to: UInt16.self)) }
-        return (f, halves.map { Float(Float16(bitPattern: UInt16(littleEndian: $0))) })
+        func halves(_ file: String) throws -> [Float] {
+            let raw = try Data(contentsOf: Repo.fixture("forward/\(file)"))
+            let h = raw.withUnsafeBytes { Array($0.bindMemory(to: UInt16.self)) }
+            return h.map { Float(Float16(bitPattern: UInt16(littleEndian: $0))) }
+        }
+        return (f, try halves("\(name).logits.f16"), try halves("\(name).numpy.f16"))
     }
 
-    func checkLogits(_ name: String) throws {
-        let (f, logits) = try fixture(name)
+    /// Our logits against two references: the exact float64 numpy forward pass
+    /// (make_numpy_reference.py: tight, every prompt) and llama.cpp (its 8-bit activations and
+    /// F16 KV cache move its logits by up to several units on SmolLM2, so: the same top token
+    /// on every prompt, and the strict criterion — max |Δ| < 0.05·range and the same top-5 —
+    /// on all but at most `llamaMisses` prompts, each of which must then agree with numpy).
+    func checkLogits(_ name: String, llamaMisses: Int) throws {
+        let (f, llama, exact) = try fixture(name)
         let m = try model(name)
         XCTAssertEqual(f.vocab, m.config.vocabSize)
         var params = ContextParams()
         params.contextLength = 512
         let ctx = try InferenceContext(model: m, params: params)
+        var strict = 0
         for (i, p) in f.prompts.enumerated() {
             ctx.reset()
             try ctx.decode(p.ids)
             let ours = Array(ctx.logits)
-            let ref = Array(logits[(i * f.vocab)..<((i + 1) * f.vocab)])
-            var maxDiff: Float = 0
-            for j in 0..<f.vocab { maxDiff = max(maxDiff, abs(ours[j] - ref[j])) }
+            let slice = (i * f.vocab)..<((i + 1) * f.vocab)
+            let ref = Array(llama[slice]), ex = Array(exact[slice])
+            var dLlama: Float = 0, dExact: Float = 0
+            for j in 0..<f.vocab {
+                dLlama = max(dLlama, abs(ours[j] - ref[j]))
+                dExact = max(dExact, abs(ours[j] - ex[j]))
+            }
             let range = p.logit_max - p.logit_min
-            let top5 = ours.indices.sorted { ours[$0] > ours[$1] }.prefix(5).map { Int32($0) }
-            print("\(name) prompt \(i): max |Δlogit| \(maxDiff) (range \(range)), top5 \(top5) ref \(p.top5)")
-            XCTAssertLessThan(maxDiff, 0.05 * range, "\(name) prompt \(i)")
-            XCTAssertEqual(Set(top5), Set(p.top5), "\(name) prompt \(i)")
+            func top5(_ v: [Float]) -> [Int32] { v.indices.sorted { v[$0] > v[$1] }.prefix(5).map { Int32($0) } }
+            let ourTop = top5(ours), exactTop = top5(ex)
+            print("\(name) prompt \(i): max |Δ| vs numpy \(dExact), vs llama.cpp \(dLlama) (range \(range)); top5 \(ourTop) numpy \(exactTop) llama.cpp \(p.top5)")
+            XCTAssertLessThan(dExact, 0.01 * range, "\(name) prompt \(i) vs numpy")
+            XCTAssertEqual(Set(ourTop), Set(exactTop), "\(name) prompt \(i) top-5 vs numpy")
+            XCTAssertEqual(ourTop.first, p.top5.first, "\(name) prompt \(i) top-1 vs llama.cpp")
+            if dLlama < 0.05 * range && Set(ourTop) == Set(p.top5) { strict += 1 }
         }
+        print("\(name): \(strict)/\(f.prompts.count) prompts meet the strict llama.cpp criterion")
+        XCTAssertGreaterThanOrEqual(strict, f.prompts.count - llamaMisses)
     }
 
     func checkGreedy(_ name: String) throws {
-        let (f, _) = try fixture(name)
+        let (f, _, _) = try fixture(name)
         let m = try model(name)
         var params = ContextParams()
         params.contextLength = 512
@@ -80,8 +98,8 @@ final class ForwardPassTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(matches, f.prompts.count - 1, "greedy continuations identical to llama.cpp")
     }
 
-    func testSmolLM2Logits() throws { try checkLogits("smollm2") }
-    func testQwenLogits() throws { try checkLogits("qwen") }
+    func testSmolLM2Logits() throws { try checkLogits("smollm2", llamaMisses: 2) }
+    func testQwenLogits() throws { try checkLogits("qwen", llamaMisses: 0) }
     func testSmolLM2Greedy() throws { try checkGreedy("smollm2") }
     func testQwenGreedy() throws { try checkGreedy("qwen") }
 

@@ -6,12 +6,25 @@ public final class Model: @unchecked Sendable {
     let weightTable: Weights
     /// Heads found beside the model file or given at load; contexts start with these.
     public let defaultHeads: AutoDecoHeads?
+    public let tokenizer: BPETokenizer
+    /// The model's Jinja chat template (`tokenizer.chat_template`), if it has one.
+    public let chatTemplateSource: String?
 
     public init(file: GGUFFile, heads: AutoDecoHeads? = nil) throws {
         self.file = file
         self.config = try ModelConfig(gguf: file)
         self.weightTable = try Weights(file: file, config: config)
         self.defaultHeads = heads
+        self.tokenizer = try BPETokenizer(TokenizerVocabulary(gguf: file))
+        self.chatTemplateSource = file.value("tokenizer.chat_template")?.stringValue
+        guard tokenizer.vocabularySize == config.vocabSize else {
+            throw ModelError.badHyperParameters("tokenizer has \(tokenizer.vocabularySize) tokens, the model \(config.vocabSize)")
+        }
+    }
+
+    /// Whether `id` ends generation (end of sequence or end of turn).
+    public func isEndOfGeneration(_ id: Int32) -> Bool {
+        id == tokenizer.eosId || id == tokenizer.eotId
     }
 
     func weights() throws -> Weights { weightTable }

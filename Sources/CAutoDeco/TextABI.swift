@@ -1,0 +1,169 @@
+import AutoDeco
+import AutoDecoHeader
+
+/// Caller bytes as an array; NULL is allowed only for an empty range.
+func bytesArray(_ p: UnsafePointer<CChar>?, _ length: Int32, _ name: String) throws -> [UInt8] {
+    guard length >= 0 else { throw ABIError.invalid("\(name)_len is negative") }
+    if length == 0 { return [] }
+    guard let p else { throw ABIError.invalid("\(name) is NULL") }
+    return p.withMemoryRebound(to: UInt8.self, capacity: Int(length)) { Array(UnsafeBufferPointer(start: $0, count: Int(length))) }
+}
+
+/// Copies bytes into a caller's buffer (snprintf convention); returns the full length.
+func writeSnprintf(bytes: [UInt8], _ buf: UnsafeMutablePointer<CChar>?, _ bufSize: Int32) throws -> Int32 {
+    guard bufSize >= 0 else { throw ABIError.invalid("buf_size is negative") }
+    guard bytes.count < Int(Int32.max) else { throw ABIError.invalid("output longer than 2 GiB") }
+    if bufSize > 0 {
+        guard let buf else { throw ABIError.invalid("buf is NULL but buf_size is \(bufSize)") }
+        let n = min(bytes.count, Int(bufSize) - 1)
+        for i in 0..<n { buf[i] = CChar(bitPattern: bytes[i]) }
+        buf[n] = 0
+    }
+    return Int32(bytes.count)
+}
+
+/// Runs `body`, returning its length on success and the error status otherwise.
+func guardedLength(_ body: () throws -> Int32) -> Int32 {
+    var length: Int32 = 0
+    let s = guarded { length = try body() }
+    return s == 0 ? length : s
+}
+
+@_cdecl("autodeco_tokenize")
+public func autodeco_tokenize(_ model: OpaquePointer?, _ text: UnsafePointer<CChar>?, _ textLen: Int32,
+                              _ tokens: UnsafeMutablePointer<Int32>?, _ nMax: Int32, _ addSpecial: Bool,
+                              _ parseSpecial: Bool, _ outN: UnsafeMutablePointer<Int32>?) -> Int32 {
+    guarded {
+        let box = try ModelBox.from(model)
+        guard let outN else { throw ABIError.invalid("out_n_tokens is NULL") }
+        outN.pointee = 0
+        guard nMax >= 0 else { throw ABIError.invalid("n_max is negative") }
+        let ids = try box.model.tokenizer.encode(bytes: try bytesArray(text, textLen, "text"),
+                                                 addSpecial: addSpecial, parseSpecial: parseSpecial)
+        outN.pointee = Int32(clamping: ids.count)
+        guard ids.count <= Int(nMax) else {
+            throw ABIError(status: .bufferTooSmall, message: "\(ids.count) tokens do not fit in n_max = \(nMax)")
+        }
+        if !ids.isEmpty {
+            guard let tokens else { throw ABIError.invalid("tokens is NULL") }
+            for (i, id) in ids.enumerated() { tokens[i] = id }
+        }
+    }
+}
+
+@_cdecl("autodeco_detokenize")
+public func autodeco_detokenize(_ model: OpaquePointer?, _ tokens: UnsafePointer<Int32>?, _ n: Int32,
+                                _ buf: UnsafeMutablePointer<CChar>?, _ bufSize: Int32, _ renderSpecial: Bool) -> Int32 {
+    guardedLength {
+        let box = try ModelBox.from(model)
+        guard n >= 0 else { throw ABIError.invalid("n_tokens is negative") }
+        var ids: [Int32] = []
+        if n > 0 {
+            guard let tokens else { throw ABIError.invalid("tokens is NULL") }
+            ids = Array(UnsafeBufferPointer(start: tokens, count: Int(n)))
+        }
+        return try writeSnprintf(bytes: try box.model.tokenizer.decode(ids, renderSpecial: renderSpecial), buf, bufSize)
+    }
+}
+
+@_cdecl("autodeco_token_eos")
+public func autodeco_token_eos(_ model: OpaquePointer?) -> Int32 { ModelBox.peek(model)?.model.tokenizer.eosId ?? -1 }
+
+@_cdecl("autodeco_token_eot")
+public func autodeco_token_eot(_ model: OpaquePointer?) -> Int32 { ModelBox.peek(model)?.model.tokenizer.eotId ?? -1 }
+
+@_cdecl("autodeco_token_bos")
+public func autodeco_token_bos(_ model: OpaquePointer?) -> Int32 { ModelBox.peek(model)?.model.tokenizer.bosId ?? -1 }
+
+@_cdecl("autodeco_token_is_eog")
+public func autodeco_token_is_eog(_ model: OpaquePointer?, _ token: Int32) -> Bool {
+    ModelBox.peek(model)?.model.isEndOfGeneration(token) ?? false
+}
+
+@_cdecl("autodeco_apply_chat_template")
+public func autodeco_apply_chat_template(_ model: OpaquePointer?, _ tmpl: UnsafePointer<CChar>?,
+                                         _ messages: UnsafePointer<autodeco_chat_message>?, _ n: Int32,
+                                         _ addGenerationPrompt: Bool, _ buf: UnsafeMutablePointer<CChar>?,
+                                         _ bufSize: Int32) -> Int32 {
+    guardedLength {
+        let box = try ModelBox.from(model)
+        guard n >= 0 else { throw ABIError.invalid("n_messages is negative") }
+        var list: [ChatMessage] = []
+        if n > 0 {
+            guard let messages else { throw ABIError.invalid("messages is NULL") }
+            for i in 0..<Int(n) {
+                list.append(ChatMessage(role: try cString(messages[i].role, "messages[\(i)].role"),
+                                        content: try cString(messages[i].content, "messages[\(i)].content")))
+            }
+        }
+        let source: String
+        if tmpl != nil {
+            source = try cString(tmpl, "tmpl")
+        } else {
+            guard let s = box.model.chatTemplateSource else {
+                throw ABIError(status: .template, message: "the model has no chat template; pass one in tmpl")
+            }
+            source = s
+        }
+        let text = try ChatTemplate(source: source).render(messages: list, addGenerationPrompt: addGenerationPrompt)
+        return try writeSnprintf(bytes: Array(text.utf8), buf, bufSize)
+    }
+}
+
+@_cdecl("autodeco_generate_default_params")
+public func autodeco_generate_default_params() -> autodeco_generate_params {
+    autodeco_generate_params(max_tokens: 256, stop: nil, n_stop: 0)
+}
+
+@_cdecl("autodeco_generate")
+public func autodeco_generate(_ ctx: OpaquePointer?, _ prompt: UnsafePointer<CChar>?, _ promptLen: Int32,
+                              _ params: autodeco_generate_params, _ callback: autodeco_token_callback?,
+                              _ userData: UnsafeMutableRawPointer?, _ outReason: UnsafeMutablePointer<Int32>?) -> Int32 {
+    guarded {
+        let box = try ContextBox.from(ctx)
+        var options = GenerationOptions()
+        guard params.max_tokens >= 0 else { throw ABIError.invalid("max_tokens is negative") }
+        options.maxTokens = Int(params.max_tokens)
+        guard params.n_stop >= 0 else { throw ABIError.invalid("n_stop is negative") }
+        if params.n_stop > 0 {
+            guard let stop = params.stop else { throw ABIError.invalid("stop is NULL but n_stop is \(params.n_stop)") }
+            for i in 0..<Int(params.n_stop) { options.stopStrings.append(try cString(stop[i], "stop[\(i)]")) }
+        }
+        let promptBytes = try bytesArray(prompt, promptLen, "prompt")
+        let ids = try box.context.model.tokenizer.encode(bytes: promptBytes, addSpecial: true, parseSpecial: true)
+        guard !ids.isEmpty else { throw ABIError.invalid("the prompt is empty") }
+        let reason = try box.context.generate(prompt: ids, options: options) { event in
+            box.hasLogits = true
+            guard let callback else { return true }
+            var utf8 = Array(event.text.utf8)
+            utf8.append(0)
+            return utf8.withUnsafeBufferPointer { text in
+                var info = autodeco_token_info()
+                info.token = event.token
+                info.temperature = event.temperature
+                info.top_p = event.topP
+                info.probability = event.probability
+                info.predicted_temperature = event.predictedTemperature ?? -1
+                info.predicted_top_p = event.predictedTopP ?? -1
+                var e = autodeco_generation_event(info: info, text: text.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
+                                                  text_len: Int32(text.count - 1))
+                return callback(&e, userData)
+            }
+        }
+        let code: Int32
+        switch reason {
+        case .endOfGeneration: code = 0
+        case .maxTokens: code = 1
+        case .stopString: code = 2
+        case .callback: code = 3
+        case .cancelled: code = 4
+        case .contextFull: code = 5
+        }
+        outReason?.pointee = code
+    }
+}
+
+@_cdecl("autodeco_log_set")
+public func autodeco_log_set(_ callback: autodeco_log_callback?, _ userData: UnsafeMutableRawPointer?) {
+    Log.set(callback: callback, userData: userData)
+}
