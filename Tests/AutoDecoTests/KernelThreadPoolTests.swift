@@ -45,3 +45,37 @@ final class KernelThreadPoolTests: XCTestCase {
         XCTAssertTrue((0..<8).allSatisfy { total[$0] == 10 })
     }
 }
+
+final class KernelFusedMatVecTests: XCTestCase {
+    /// Fused q/k/v-style products equal separate calls bit for bit, with mixed formats.
+    func testFusedEqualsSeparate() throws {
+        let cols = 512
+        var rng = SplitMix(seed: 5)
+        let x = (0..<cols).map { _ in Float(rng.nextDouble() * 2 - 1) }
+        let specs: [(GGMLType, Int)] = [(.q4_K, 96), (.q5_0, 33), (.q6_K, 70), (.f16, 17), (.q3_K, 9)]
+        let weights = specs.map { randomWeights($0.0, rows: $0.1, cols: cols, rng: &rng) }
+        for threads in [1, 2] {
+            let mv = MatVec(pool: ThreadPool(threads: threads))
+            var separate: [[Float]] = []
+            for (i, (type, rows)) in specs.enumerated() {
+                var out = [Float](repeating: 0, count: rows)
+                try weights[i].withUnsafeBytes { try mv.multiply($0.baseAddress!, type, rows: rows, cols: cols, x: x, out: &out) }
+                separate.append(out)
+            }
+            let outs = specs.map { UnsafeMutablePointer<Float>.allocate(capacity: $0.1) }
+            defer { outs.forEach { $0.deallocate() } }
+            var jobs: [MatVec.Job] = []
+            for (i, (type, rows)) in specs.enumerated() {
+                jobs.append(MatVec.Job(weights: weights[i].withUnsafeBytes { $0.baseAddress! }, type: type, rows: rows, out: outs[i]))
+            }
+            // The arrays outlive the call; the pointers above stay valid while `weights` lives.
+            try withExtendedLifetime(weights) {
+                try x.withUnsafeBufferPointer { try mv.multiply(jobs, cols: cols, x: $0.baseAddress!) }
+            }
+            for (i, (_, rows)) in specs.enumerated() {
+                XCTAssertEqual(Array(UnsafeBufferPointer(start: outs[i], count: rows)).map(\.bitPattern),
+                               separate[i].map(\.bitPattern), "job \(i) threads \(threads)")
+            }
+        }
+    }
+}
