@@ -67,6 +67,19 @@ final class KernelBenchmarkTests: XCTestCase {
                 lines.append("\(type.name) \(rows)x\(kc) \(level): " + cells.joined(separator: "  "))
             }
         }
+        // A small decode matrix (SmolLM2's 576 x 576 q/o projections): dominated by the
+        // per-call cost (activation quantisation, waking the pool).
+        let small = randomWeights(.q8_0, rows: 576, cols: 576, rng: &rng)
+        let xs = Array(x[0..<576])
+        var cells: [String] = []
+        for pool in pools {
+            let mv = MatVec(pool: pool, maxCols: 576)
+            let us = try small.withUnsafeBytes { p in
+                try measure(inner: 200) { try mv.multiply(p.baseAddress!, .q8_0, rows: 576, cols: 576, x: xs, out: &out) }
+            }
+            cells.append(String(format: "%4d thr: %7.1f µs", pool.threadCount, us))
+        }
+        lines.append("Q8_0 576x576 \(KernelLevel.current): " + cells.joined(separator: "  "))
         print(lines.joined(separator: "\n"))
     }
 
