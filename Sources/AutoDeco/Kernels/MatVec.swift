@@ -10,9 +10,10 @@ import CKernels
 /// Not thread-safe: one `MatVec` per context (it owns the activation and scratch buffers).
 public final class MatVec {
     public let pool: ThreadPool
-    // Quantised (or copied) activation; grown on demand, never per call.
-    private var activation: UnsafeMutableRawPointer
-    private var activationBytes: Int
+    // Quantised activation per format (index CK_ACT_Q8_32, CK_ACT_Q8_256); grown on demand,
+    // never per call.
+    private var activations: [UnsafeMutableRawPointer]
+    private var activationBytes: [Int]
     // One dequantisation row per thread (Q2_K/Q3_K only).
     private var scratch: UnsafeMutablePointer<Float>
     private var scratchCols: Int
@@ -20,14 +21,15 @@ public final class MatVec {
     /// `maxCols` sizes the scratch buffers up front; larger inputs grow them once.
     public init(pool: ThreadPool, maxCols: Int = 0) {
         self.pool = pool
-        activationBytes = max(64, maxCols * 4)
-        activation = UnsafeMutableRawPointer.allocate(byteCount: activationBytes, alignment: 64)
+        let bytes = max(64, maxCols * 2)
+        activationBytes = [bytes, bytes, bytes]
+        activations = (0..<3).map { _ in UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64) }
         scratchCols = max(0, maxCols)
         scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, scratchCols * pool.threadCount))
     }
 
     deinit {
-        activation.deallocate()
+        for a in activations { a.deallocate() }
         scratch.deallocate()
     }
 
@@ -68,13 +70,63 @@ public final class MatVec {
         }
     }
 
+    /// One matrix of a fused product (`multiply(_:cols:x:)`): `rows` rows of `type` at
+    /// `weights`, results to `out[0..<rows]`.
+    public struct Job {
+        public var weights: UnsafeRawPointer
+        public var type: GGMLType
+        public var rows: Int
+        public var out: UnsafeMutablePointer<Float>
+        public init(weights: UnsafeRawPointer, type: GGMLType, rows: Int, out: UnsafeMutablePointer<Float>) {
+            self.weights = weights; self.type = type; self.rows = rows; self.out = out
+        }
+    }
+
+    /// Several matrices with the same input (q/k/v, or gate/up) in one parallel pass: x is
+    /// quantised once per format and the threads are woken once. Results are identical to
+    /// separate `multiply` calls. Keep the `jobs` array in reusable state to avoid allocation.
+    public func multiply(_ jobs: [Job], cols: Int, x: UnsafePointer<Float>) throws(KernelError) {
+        var total = 0, preparedKinds = 0  // bit k: format k is ready
+        for job in jobs {
+            let kind = ck_activation_kind(job.type.rawValue)
+            guard kind >= 0 else { throw .unsupportedType(job.type) }
+            guard job.rows >= 0, cols > 0, job.type.rowBytes(cols) != nil, cols % job.type.blockSize == 0,
+                  kind != Int32(CK_ACT_Q8_256) || cols % 256 == 0, kind != Int32(CK_ACT_Q8_32) || cols % 32 == 0 else {
+                throw .badShape(rows: job.rows, cols: cols, type: job.type)
+            }
+            if preparedKinds & (1 << Int(kind)) == 0 || job.type == .q2_K || job.type == .q3_K {
+                _ = prepare(x, cols: cols, kind: kind, type: job.type)
+                preparedKinds |= 1 << Int(kind)
+            }
+            total += job.rows
+        }
+        let act32 = UnsafeRawPointer(activations[Int(CK_ACT_Q8_32)])
+        let act256 = UnsafeRawPointer(activations[Int(CK_ACT_Q8_256)])
+        let scratch = self.scratch, scratchCols = self.scratchCols, n = Int64(cols)
+        pool.parallelFor(total, minChunk: 16) { range, thread in
+            var first = 0
+            for job in jobs {
+                let lo = max(range.lowerBound, first), hi = min(range.upperBound, first + job.rows)
+                if lo < hi {
+                    let stride = Int64(job.type.rowBytes(cols) ?? 0)
+                    let kind = ck_activation_kind(job.type.rawValue)
+                    let act = kind == Int32(CK_ACT_Q8_32) ? act32 : kind == Int32(CK_ACT_Q8_256) ? act256 : UnsafeRawPointer(x)
+                    ck_matvec(job.type.rawValue, job.weights, stride, n, act, job.out,
+                              Int64(lo - first), Int64(hi - first), scratch + thread * scratchCols)
+                }
+                first += job.rows
+            }
+        }
+    }
+
     /// Quantises (or copies) x into the activation buffer in the format `kind` needs.
     private func prepare(_ x: UnsafePointer<Float>, cols: Int, kind: Int32, type: GGMLType) -> UnsafeRawPointer {
         let need = Int(ck_activation_bytes(kind, Int64(cols)))
-        if need > activationBytes {
-            activation.deallocate()
-            activationBytes = need
-            activation = UnsafeMutableRawPointer.allocate(byteCount: need, alignment: 64)
+        let k = Int(kind)
+        if need > activationBytes[k] {
+            activations[k].deallocate()
+            activationBytes[k] = need
+            activations[k] = UnsafeMutableRawPointer.allocate(byteCount: need, alignment: 64)
         }
         if (type == .q2_K || type == .q3_K) && cols > scratchCols {
             scratch.deallocate()
@@ -83,11 +135,11 @@ public final class MatVec {
         }
         switch kind {
         case Int32(CK_ACT_Q8_32):
-            ck_quantize_q8_32(x, activation.assumingMemoryBound(to: ck_q8_32.self), Int64(cols))
-            return UnsafeRawPointer(activation)
+            ck_quantize_q8_32(x, activations[k].assumingMemoryBound(to: ck_q8_32.self), Int64(cols))
+            return UnsafeRawPointer(activations[k])
         case Int32(CK_ACT_Q8_256):
-            ck_quantize_q8_256(x, activation.assumingMemoryBound(to: ck_q8_256.self), Int64(cols))
-            return UnsafeRawPointer(activation)
+            ck_quantize_q8_256(x, activations[k].assumingMemoryBound(to: ck_q8_256.self), Int64(cols))
+            return UnsafeRawPointer(activations[k])
         default:
             return UnsafeRawPointer(x)
         }

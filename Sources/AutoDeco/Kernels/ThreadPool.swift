@@ -112,11 +112,12 @@ private final class PoolShared: @unchecked Sendable {
         ck_atomic_store_u32(pending, workers)
         publish()
         runChunks(job, thread: 0)
-        // Wait for the workers; they are running right now, so spin (yield if descheduled).
+        // Wait for the workers; they are running right now, so spin, but yield soon in case
+        // a worker was descheduled (shared or oversubscribed machines).
         var spins = 0
         while ck_atomic_load_u32(pending) != 0 {
             spins += 1
-            if spins < 100_000 { ck_cpu_relax() } else { sched_yield() }
+            if spins < 2_000 { ck_cpu_relax() } else { sched_yield() }
         }
         self.job = nil
     }
@@ -142,7 +143,9 @@ private final class PoolShared: @unchecked Sendable {
     }
 
     func workerLoop(index: Int) {
-        var seen = ck_atomic_load_u32(generation)
+        // Generation 0 is the state at creation; reading it here instead could miss a job
+        // published before this thread got to run.
+        var seen: UInt32 = 0
         while true {
             var spins = 0
             var current = ck_atomic_load_u32(generation)
