@@ -113,7 +113,7 @@ final class GGUFReaderTests: XCTestCase {
         let original = try Array(Data(contentsOf: URL(fileURLWithPath: try TestModels.require(TestModels.smollm2))))
         let reference = try GGUFFile.parse(original)
         let headerEnd = reference.dataOffset
-        var rng = SplitMix64(seed: 1234)
+        var rng = RandomGenerator(seed: 1234)
         var errors = 0, valid = 0
 
         // Truncations inside the header and metadata (prefixes only: no full copies needed).
@@ -145,18 +145,5 @@ final class GGUFReaderTests: XCTestCase {
         }
         XCTAssertEqual(errors + valid, cuts.count + positions.count)
         XCTAssertGreaterThan(errors, cuts.count, "some flips must be detected")
-    }
-}
-
-/// A tiny deterministic RNG for tests.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

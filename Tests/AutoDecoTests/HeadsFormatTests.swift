@@ -5,7 +5,7 @@ import XCTest
 /// safetensors, JSON and the heads' official layout, without a model.
 final class HeadsFormatTests: XCTestCase {
     func randomHeads(hidden: Int, seed: UInt64) throws -> AutoDecoHeads {
-        var rng = SplitMix64(seed: seed)
+        var rng = RandomGenerator(seed: seed)
         func r(_ n: Int) -> [Float] { (0..<n).map { _ in Float(Int(rng.next() % 2001) - 1000) / 4000 } }
         let w = AutoDecoHeads.width
         return try AutoDecoHeads(hiddenSize: hidden, tempW1: r(w * hidden), tempB1: r(w), tempW2: r(w), tempB2: 0.1,
@@ -46,7 +46,7 @@ final class HeadsFormatTests: XCTestCase {
 
     func testCorruptSafeTensorsAreErrors() throws {
         let good = try randomHeads(hidden: 4, seed: 1).safetensors().serialized()
-        var rng = SplitMix64(seed: 5)
+        var rng = RandomGenerator(seed: 5)
         for cut in [0, 4, 8, 20, good.count / 2, good.count - 1] {
             XCTAssertThrowsError(try Array(good.prefix(cut)).withUnsafeBytes { try SafeTensors(bytes: $0) })
         }

@@ -33,7 +33,7 @@ final class SamplerTests: XCTestCase {
     /// a 0.1% false-failure rate per case (6 cases: < 0.6% for the whole test), and no token
     /// outside the nucleus is ever drawn.
     func testDrawsMatchNucleusDistribution() {
-        var rng = SplitMix64(seed: 99)
+        var rng = RandomGenerator(seed: 99)
         let vocab = 400
         let logits: [Float] = (0..<vocab).map { _ in Float(Double(rng.next() % 10_000) / 1000.0) - 5 }
         let cases: [(Float, Float)] = [(1.0, 1.0), (1.0, 0.9), (0.7, 0.8), (1.5, 0.95), (0.3, 0.5), (2.0, 0.3)]
