@@ -76,32 +76,49 @@ final class ForwardPassTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(strict, f.prompts.count - llamaMisses)
     }
 
-    func checkGreedy(_ name: String) throws {
+    /// Greedy continuations against llama.cpp's. The two engines round differently (llama.cpp
+    /// quantises activations to 8 bits and keeps an F16 KV cache; on SmolLM2 its logits sit up
+    /// to 3.7 away from the exact numpy reference, where ours stay within 0.4), so sequences
+    /// split at near-ties. What must hold: the first token is always the same, and wherever
+    /// the sequences first differ, llama.cpp's token is within `tieMargin` of our best logit —
+    /// a real disagreement about the model would show up as a large gap.
+    func checkGreedy(_ name: String, minIdentical: Int, tieMargin: Float) throws {
         let (f, _, _) = try fixture(name)
         let m = try model(name)
         var params = ContextParams()
         params.contextLength = 512
         let ctx = try InferenceContext(model: m, params: params)
-        var matches = 0
+        var identical = 0
         for (i, p) in f.prompts.enumerated() {
             ctx.reset()
             try ctx.feed(p.ids)
-            var out: [Int32] = []
-            while out.count < p.greedy.count {
-                out.append(try ctx.step().token)
+            // Follow llama.cpp's tokens, noting where our greedy choice first differs.
+            var split: (at: Int, gap: Float)? = nil
+            for (k, theirs) in p.greedy.enumerated() {
+                try ctx.evaluate()
+                let logits = ctx.logits
+                guard let base = logits.baseAddress else { return XCTFail("no logits") }
+                let best = Sampler.argmax(base, logits.count)
+                if split == nil && Int32(best) != theirs { split = (k, logits[best] - logits[Int(theirs)]) }
+                if k + 1 < p.greedy.count { try ctx.feed([theirs]) }
             }
-            let same = out == p.greedy
-            if same { matches += 1 }
-            let firstDiff = zip(out, p.greedy).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? -1
-            print("\(name) prompt \(i): greedy \(same ? "identical" : "differs at \(firstDiff)")")
+            if let split {
+                print("\(name) prompt \(i): greedy splits at token \(split.at), where llama.cpp's choice is \(split.gap) below our best")
+                XCTAssertGreaterThan(split.at, 0, "\(name) prompt \(i): the first generated token must agree")
+                XCTAssertLessThan(split.gap, tieMargin, "\(name) prompt \(i): llama.cpp's token is far from our best")
+            } else {
+                identical += 1
+                print("\(name) prompt \(i): greedy identical for \(p.greedy.count) tokens")
+            }
         }
-        XCTAssertGreaterThanOrEqual(matches, f.prompts.count - 1, "greedy continuations identical to llama.cpp")
+        print("\(name): \(identical)/\(f.prompts.count) continuations identical to llama.cpp")
+        XCTAssertGreaterThanOrEqual(identical, minIdentical)
     }
 
     func testSmolLM2Logits() throws { try checkLogits("smollm2", llamaMisses: 2) }
     func testQwenLogits() throws { try checkLogits("qwen", llamaMisses: 0) }
-    func testSmolLM2Greedy() throws { try checkGreedy("smollm2") }
-    func testQwenGreedy() throws { try checkGreedy("qwen") }
+    func testSmolLM2Greedy() throws { try checkGreedy("smollm2", minIdentical: 0, tieMargin: 1.0) }
+    func testQwenGreedy() throws { try checkGreedy("qwen", minIdentical: 3, tieMargin: 1.0) }
 
     /// Greedy output does not depend on the thread count; sampling depends only on the seed.
     func testDeterminism() throws {
@@ -143,10 +160,16 @@ final class ForwardPassTests: XCTestCase {
             try ctx.decode(ids)
             return Array(ctx.logits)
         }
+        // Batches of any size > 1 take the same float path: equal up to float reassociation.
+        // Batch 1 takes the 8-bit-activation path (as llama.cpp does everywhere): its error is
+        // bounded like llama.cpp's, well under 2% of the logit range.
         let a = try logits(batch: 40), b = try logits(batch: 7), c = try logits(batch: 1)
         let dab = zip(a, b).map { abs($0 - $1) }.max() ?? 0
         let dac = zip(a, c).map { abs($0 - $1) }.max() ?? 0
-        XCTAssertLessThan(dab, 0.05)
-        XCTAssertLessThan(dac, 0.05)
+        let range = (a.max() ?? 0) - (a.min() ?? 0)
+        print("batch 40 vs 7: \(dab); batch 40 vs 1: \(dac); range \(range)")
+        XCTAssertLessThan(dab, 1e-3)
+        XCTAssertLessThan(dac, 0.02 * range)
+        XCTAssertEqual(Sampler.argmax(a, a.count), Sampler.argmax(c, c.count))
     }
 }
