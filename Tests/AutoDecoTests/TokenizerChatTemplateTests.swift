@@ -80,6 +80,19 @@ final class TokenizerChatTemplateTests: XCTestCase {
         }
     }
 
+    /// Hostile nesting is an error, not a stack overflow.
+    func testDeepNestingIsRejected() {
+        let deep = "{{ " + String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000) + " }}"
+        XCTAssertThrowsError(try ChatTemplate(source: deep))
+        let chain = "{{ x" + String(repeating: ".a", count: 100_000) + " }}{{ 1" + String(repeating: " + 1", count: 100_000) + " }}"
+        XCTAssertThrowsError(try ChatTemplate(source: chain))
+        let blocks = String(repeating: "{% if true %}", count: 5000) + String(repeating: "{% endif %}", count: 5000)
+        XCTAssertThrowsError(try ChatTemplate(source: blocks))
+        let grow = "{% set ns = namespace(x=[]) %}{% for i in range(10000) %}{% set ns.x = [ns.x] %}{% endfor %}{{ ns.x }}"
+        XCTAssertThrowsError(try ChatTemplate(source: grow).render(messages: [], addGenerationPrompt: false))
+        XCTAssertEqual(try ChatTemplate(source: "{{ not not not true }} {{ - - 3 }}").render(messages: [], addGenerationPrompt: false), "False 3")
+    }
+
     /// Random garbage templates must parse or fail with an error, never trap.
     func testRandomTemplatesNeverCrash() {
         let atoms = ["{{", "}}", "{%", "%}", "{#", "#}", "-", "+", " if ", " for ", " in ", " endif ", " endfor ", " else ",

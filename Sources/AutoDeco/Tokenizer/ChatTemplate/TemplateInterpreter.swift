@@ -8,6 +8,9 @@ struct TemplateInterpreter {
     private var budget = 1_000_000
 
     private enum Flow { case normal, breakLoop, continueLoop }
+    /// Lists and dicts built by the template nest at most this deep, so printing, comparing
+    /// and freeing them never recurses deeply.
+    static let maxNesting = 64
 
     init(globals: [String: TemplateValue]) {
         var base: [String: TemplateValue] = [
@@ -142,12 +145,17 @@ struct TemplateInterpreter {
         switch e {
         case .literal(let v): return v
         case .name(let n): return lookup(n) ?? .undefined(n)
-        case .list(let items): return .list(try items.map { try eval($0) })
+        case .list(let items):
+            let values = try items.map { try eval($0) }
+            for v in values where v.nestingExceeds(Self.maxNesting - 1) { throw error("values nested too deeply") }
+            return .list(values)
         case .dict(let pairs):
             var d = TemplateDict()
             for (k, v) in pairs {
                 guard case .string(let key) = try eval(k) else { throw error("only string dict keys are supported") }
-                d[key] = try eval(v)
+                let value = try eval(v)
+                if value.nestingExceeds(Self.maxNesting - 1) { throw error("values nested too deeply") }
+                d[key] = value
             }
             return .dict(d)
         case .attribute(let base, let name):

@@ -18,6 +18,7 @@ struct TemplateLexer {
         case statement([Token], line: Int)
     }
 
+    static let maxTokensPerTag = 512
     private let src: [Unicode.Scalar]
     private var pos = 0
     private var line = 1
@@ -132,6 +133,11 @@ struct TemplateLexer {
         var depth = 0
         let startLine = line
         while true {
+            // Real templates use a few dozen tokens per tag; the cap bounds the depth of
+            // the expression trees built from them (and so the interpreter's recursion).
+            if tokens.count > Self.maxTokensPerTag {
+                throw TokenizerError.templateSyntax("tag longer than \(Self.maxTokensPerTag) tokens", line: startLine)
+            }
             guard let c = peek() else { throw TokenizerError.templateSyntax("unclosed tag", line: startLine) }
             if c == "\n" { line += 1; pos += 1; continue }
             if c == " " || c == "\t" { pos += 1; continue }

@@ -8,6 +8,10 @@ struct TemplateParser {
     private var tokens: [TemplateLexer.Token] = []
     private var t = 0
     private var line = 1
+    /// Nesting of expressions and blocks; bounded so that hostile templates cannot exhaust
+    /// the stack of the host's thread.
+    private var depth = 0
+    private static let maxDepth = 128
 
     static func parse(_ source: String) throws -> [TemplateNode] {
         var lexer = TemplateLexer(source)
@@ -46,6 +50,9 @@ struct TemplateParser {
 
     private mutating func statement(_ keyword: String) throws -> [TemplateNode] {
         let l = line
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maxDepth { throw syntax("blocks nested too deeply") }
         switch keyword {
         case "if":
             var branches: [(TemplateExpr, [TemplateNode])] = []
@@ -148,6 +155,9 @@ struct TemplateParser {
     // MARK: expressions
 
     private mutating func expression() throws -> TemplateExpr {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maxDepth { throw syntax("expression nested too deeply") }
         let value = try orExpression()
         if accept(.name("if")) {
             let condition = try orExpression()
@@ -171,8 +181,11 @@ struct TemplateParser {
     }
 
     private mutating func notExpression() throws -> TemplateExpr {
-        if accept(.name("not")) { return .not(try notExpression()) }
-        return try comparison()
+        var negations = 0
+        while accept(.name("not")) { negations += 1 }
+        var e = try comparison()
+        for _ in 0..<negations { e = .not(e) }
+        return e
     }
 
     private mutating func comparison() throws -> TemplateExpr {
@@ -229,8 +242,11 @@ struct TemplateParser {
     }
 
     private mutating func unaryOperand() throws -> TemplateExpr {
-        if accept(.op("-")) { return .negate(try unaryOperand()) }
-        return try postfix(try primary())
+        var negations = 0
+        while accept(.op("-")) { negations += 1 }
+        var e = try postfix(try primary())
+        for _ in 0..<negations { e = .negate(e) }
+        return e
     }
 
     /// `| filter(args)` and `is [not] test(args)` chains.

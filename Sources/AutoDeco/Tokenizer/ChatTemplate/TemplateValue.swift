@@ -123,6 +123,18 @@ indirect enum TemplateValue {
         }
     }
 
+    /// Whether lists/dicts nest deeper than `limit` levels (stops looking past the limit).
+    func nestingExceeds(_ limit: Int) -> Bool {
+        switch self {
+        case .list(let l):
+            return limit <= 0 ? !l.isEmpty : l.contains { $0.nestingExceeds(limit - 1) }
+        case .dict(let d):
+            return limit <= 0 ? !d.keys.isEmpty : d.values.values.contains { $0.nestingExceeds(limit - 1) }
+        default:
+            return false
+        }
+    }
+
     /// Numeric value of ints, floats and bools (Python treats bools as ints).
     var numeric: Double? {
         switch self {
