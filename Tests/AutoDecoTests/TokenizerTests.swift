@@ -112,6 +112,22 @@ final class TokenizerTests: XCTestCase {
         _ = try t.encode("abb ccc ab ☃")  // "abb" is not a token; unknown bytes are dropped as in llama.cpp
     }
 
+    /// One tokenizer shared by several threads (it is immutable; caches are per call).
+    func testConcurrentEncoding() throws {
+        let ctx = try TokenizerTestContext.get(.qwen)
+        let cases = ctx.fixture.cases
+        let lock = NSLock()
+        var mismatches = 0
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            var bad = 0
+            for (i, c) in cases.enumerated() where i % 2 == worker % 2 {
+                if (try? ctx.tokenizer.encode(c.text)) != c.ids { bad += 1 }
+            }
+            lock.lock(); mismatches += bad; lock.unlock()
+        }
+        XCTAssertEqual(mismatches, 0)
+    }
+
     private func randomBytes(_ rng: inout SplitMix64, pieces: [[UInt8]]) -> [UInt8] {
         var out: [UInt8] = []
         for _ in 0..<Int(rng.next() % 12) {
