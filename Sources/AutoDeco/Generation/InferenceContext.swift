@@ -118,6 +118,8 @@ public final class InferenceContext {
     public struct Prediction: Sendable, Equatable {
         public var temperature: Float
         public var topP: Float
+        /// Statistics of softmax(logits / temperature) that the top-p head read.
+        public var stats: DistributionStats
     }
 
     /// The heads' prediction made by the last `sampleCurrent` (nil without heads).
@@ -132,7 +134,7 @@ public final class InferenceContext {
         let stats = DistributionStats.compute(logits: transformer.state.logits, count: vocabSize,
                                               temperature: t, probs: statsScratch)
         let p = heads.topP(hidden: hp, temperature: t, stats: stats, input: headInput, hidden: headScratch)
-        return Prediction(temperature: t, topP: p)
+        return Prediction(temperature: t, topP: p, stats: stats)
     }
 
     /// Chooses the next token from the current logits with the context's sampler settings.
