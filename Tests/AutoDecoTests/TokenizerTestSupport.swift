@@ -172,6 +172,10 @@ struct TokenizerFixture: Decodable {
     struct Message: Decodable { let role: String; let content: String }
     struct Chat: Decodable { let messages: [Message]; let add_generation_prompt: Bool; let rendered: String }
     let model: String
+    /// FNV-1a 64 digests of llama.cpp's pieces of every token ("plain", "special").
+    let piece_digests: [String: String]
+    /// Ids for which llama_vocab_is_eog is true.
+    let eog_ids: [Int32]
     let cases: [Case]
     let special_cases: [Case]
     let chat: [Chat]
