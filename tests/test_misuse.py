@@ -27,6 +27,8 @@ PRELUDE = textwrap.dedent(f"""
     def result(status):
         print(json.dumps({{"status": status, "message": c.autodeco_last_error().decode("utf-8", "replace")}}))
     def still_works():
+        greedy = c.autodeco_sampler_default_params(); greedy.mode = c.AUTODECO_SAMPLER_GREEDY
+        assert c.autodeco_context_set_sampler(ctx, greedy) == 0, c.autodeco_last_error()
         c.autodeco_context_reset(ctx)
         assert c.autodeco_feed(ctx, ids, 4) == 0, c.autodeco_last_error()
         assert c.autodeco_step(ctx, ctypes.byref(info)) == 0, c.autodeco_last_error()

@@ -59,7 +59,7 @@ public enum ContextError: Error, CustomStringConvertible, Equatable {
         case let .invalidParameter(s): return "invalid parameter: \(s)"
         case .emptyInput: return "no tokens to decode"
         case .cancelled: return "cancelled"
-        case .noHeads: return "AutoDeco sampling needs heads: load them (--heads DIR) or use a static sampler"
+        case .noHeads: return "AutoDeco sampling needs heads: load them (model params heads_path, autodeco_context_load_heads, or --heads) or choose a static sampler"
         }
     }
 }
