@@ -172,3 +172,17 @@ def test_callback_stopping_immediately_and_cancel_race():
     """)
     proc = run_case("-1", tail=tail)
     assert proc.returncode == 0 and proc.stdout.strip().endswith("ALIVE"), proc.stderr[-2000:]
+
+
+def test_library_never_prints():
+    # Loading, generating and a series of errors write nothing to the host's stdout/stderr.
+    code = PRELUDE + textwrap.dedent("""
+        c.autodeco_model_load(b'/nonexistent.gguf', mp, ctypes.byref(ctypes.c_void_p()))
+        c.autodeco_decode(ctx, (ctypes.c_int32 * 1)(-1), 1)
+        gp = c.autodeco_generate_default_params(); gp.max_tokens = 8
+        c.autodeco_generate(ctx, b'Hello', 5, gp, c.autodeco_token_callback(), None, None)
+        c.autodeco_context_free(ctx); c.autodeco_model_free(model)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "" and proc.stderr == ""
