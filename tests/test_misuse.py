@@ -109,6 +109,8 @@ CASES = {
     "n_ctx 0": "(setattr(cp, 'n_ctx', 0), c.autodeco_context_create(model, cp, ctypes.byref(ctypes.c_void_p())))[1]",
     "n_ctx 2^31-1": "(setattr(cp, 'n_ctx', 2**31 - 1), c.autodeco_context_create(model, cp, ctypes.byref(ctypes.c_void_p())))[1]",
     "n_ctx negative": "(setattr(cp, 'n_ctx', -8), c.autodeco_context_create(model, cp, ctypes.byref(ctypes.c_void_p())))[1]",
+    "memory limit too small": "(setattr(cp, 'memory_limit', 1 << 20), c.autodeco_context_create(model, cp, ctypes.byref(ctypes.c_void_p())))[1]",
+    "n_ctx 2^20 over a 64 MiB limit": "(setattr(cp, 'n_ctx', 1 << 20), setattr(cp, 'memory_limit', 64 << 20), c.autodeco_context_create(model, cp, ctypes.byref(ctypes.c_void_p())))[2]",
     "n_batch 0": "(setattr(cp, 'n_batch', 0), c.autodeco_context_create(model, cp, ctypes.byref(ctypes.c_void_p())))[1]",
     "n_threads negative": "(setattr(cp, 'n_threads', -2), c.autodeco_context_create(model, cp, ctypes.byref(ctypes.c_void_p())))[1]",
     # text
