@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 // libFuzzer entry point, compiled into the AutoDeco module itself by scripts/fuzz (so it can
 // reach internal API). The target is chosen at build time with -D FUZZ_<NAME>.
 // Each target feeds arbitrary bytes to one parser; any trap or sanitizer report is a bug.
