@@ -12,6 +12,8 @@ public struct BatchLoss: Sendable {
     public var meanTopP: Double = 0
     public var gradientNorm: Double = 0
     public var total: Double { temperatureLoss + topPLoss }
+
+    public init() {}
 }
 
 /// Trains the AutoDeco heads on cached hidden states (DESIGN.md section 10), the base model
