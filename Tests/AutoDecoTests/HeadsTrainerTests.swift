@@ -151,4 +151,24 @@ final class HeadsTrainerTests: XCTestCase {
         XCTAssertLessThan(abs(last.meanTemperature - 0.5), abs(first!.meanTemperature - 0.5))
         XCTAssertLessThan(last.meanTemperature, 0.75)
     }
+
+    /// Per-position work is split over threads but reduced in position order: the trained
+    /// parameters are bit-identical for any thread count.
+    func testTrainingIsDeterministicAcrossThreadCounts() throws {
+        let s = try Self.makeSetup(count: 512, targetT: 0.5, seed: 4)
+        var config = TrainerConfig()
+        config.batchPositions = 64
+        config.totalSteps = 16
+        config.seed = 9
+        func train(threads: Int) throws -> [Float] {
+            let trainer = try HeadsTrainer(heads: try AutoDecoHeads.randomlyInitialised(hiddenSize: s.h, seed: 1),
+                                           output: s.output, config: config, pool: ThreadPool(threads: threads))
+            let order = trainer.shuffledOrder(s.positions.count)
+            for step in 0..<config.totalSteps {
+                try trainer.step(s.positions, indices: order[(step % 8) * 64..<(step % 8 + 1) * 64])
+            }
+            return trainer.parameters
+        }
+        XCTAssertEqual(try train(threads: 1), try train(threads: 2))
+    }
 }
