@@ -53,17 +53,21 @@ extension InferenceContext {
                 // The pending token has no room: nothing more can be generated.
                 return .contextFull
             }
-            try evaluate()
+            do { try runPending() } catch ContextError.cancelled { return .cancelled }
             let s = try sampleCurrent()
             produced += 1
             let ends = options.stopAtEndOfGeneration && model.isEndOfGeneration(s.token)
-            var text = ends ? detokenizer.finish() : try detokenizer.append(s.token)
+            let last = ends || produced == options.maxTokens
+            var piece = ends ? detokenizer.finish() : try detokenizer.append(s.token)
+            if last && !ends { piece += detokenizer.finish() }
             var reason: StopReason? = ends ? .endOfGeneration : nil
-            if let cut = stops.push(text) {
+            let text: String
+            if let cut = stops.push(piece) {
                 text = cut
                 reason = .stopString
             } else {
-                text = ends ? stops.flush() + text : stops.release(text)
+                // The last event carries everything still held back.
+                text = last ? stops.flush() : stops.release()
             }
             let event = GenerationEvent(token: s.token, text: text, temperature: s.temperature, topP: s.topP,
                                         probability: s.probability,
@@ -104,7 +108,7 @@ struct StopStringMatcher {
 
     /// Returns what can be emitted safely: everything but the longest tail that could still
     /// grow into a stop string.
-    mutating func release(_ text: String) -> String {
+    mutating func release() -> String {
         guard !stops.isEmpty else { let out = held; held = ""; return out }
         var keep = 0
         for stop in stops {
