@@ -78,15 +78,22 @@ public final class InferenceContext {
     /// Runs every pending token through the model in batches of `batchSize`; afterwards
     /// `logits` and `lastHidden` belong to the last of them.
     public func evaluate() throws {
-        try evaluate(hiddenStates: nil)
+        cancelFlag.clear()
+        try runPending(hiddenStates: nil)
     }
 
     /// As `evaluate()`, also handing over the final normed hidden state of every position
     /// run: `hiddenStates(first, rows)` gets the pending tokens `first ..< first + n` as n
     /// rows of `dim` floats (valid during the call). Training caches these.
     public func evaluate(hiddenStates: ((Int, UnsafeBufferPointer<Float>) throws -> Void)?) throws {
-        guard !pending.isEmpty else { throw ContextError.emptyInput }
         cancelFlag.clear()
+        try runPending(hiddenStates: hiddenStates)
+    }
+
+    /// `evaluate` without clearing an earlier cancel request (generation loops use this, so a
+    /// cancel that arrives between two tokens is not lost).
+    func runPending(hiddenStates: ((Int, UnsafeBufferPointer<Float>) throws -> Void)? = nil) throws {
+        guard !pending.isEmpty else { throw ContextError.emptyInput }
         var start = 0
         while start < pending.count {
             if cancelFlag.isSet {
