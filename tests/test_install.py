@@ -76,3 +76,22 @@ def test_pkgconfig_consumer(prefix, tmp_path, smollm2):
     exe = tmp_path / "consumer"
     run(["make", "-C", CONSUMER / "pkgconfig", f"OUT={exe}"], env=env)
     check_consumer(exe, smollm2)
+
+
+def test_pip_install_carries_the_library(tmp_path, libpath, smollm2):
+    """`pip install ./bindings/python` copies the built library into the package: the installed
+    package works from anywhere, without the checkout or AUTODECO_LIBRARY."""
+    target = tmp_path / "site"
+    run(["python3", "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+         "--disable-pip-version-check", "--target", target, ROOT / "bindings" / "python"])
+    assert (target / "autodeco" / "lib" / "libautodeco.so").is_file()
+    env = {k: v for k, v in os.environ.items() if k not in ("AUTODECO_LIBRARY", "PYTHONPATH")}
+    env["PYTHONPATH"] = str(target)
+    code = ("import autodeco, sys\n"
+            "print(autodeco._lib.lib._name)\n"
+            f"with autodeco.Model({str(smollm2)!r}, find_heads=False) as m, "
+            "autodeco.Context(m, n_ctx=64, n_threads=1, sampler='greedy') as c:\n"
+            "    print(repr(c.generate_text('The capital of France is', max_tokens=3)))\n")
+    out = run(["python3", "-c", code], cwd=tmp_path, env=env)
+    assert out.splitlines()[0] == str(target / "autodeco" / "lib" / "libautodeco.so")
+    assert "Paris" in out
