@@ -264,3 +264,13 @@ def test_two_contexts_share_a_model(model):
     for t in threads:
         t.join()
     assert outs[0] == outs[1] and len(outs[0]) == 4
+
+
+@pytest.mark.xfail(strict=False, reason="engine bug: text held back as a possible stop-string prefix is dropped "
+                                        "when generation ends at max_tokens (Generation.swift never flushes it)")
+def test_held_back_text_is_delivered_at_max_tokens(greedy):
+    # greedy: the first token after PROMPT is " Paris", a prefix of the stop string, so it is held
+    # back; generation then ends at max_tokens and the held text must still reach the caller.
+    text = greedy.generate_text(PROMPT, max_tokens=1, stop=[" Paris is great"])
+    assert greedy.stop_reason == "max_tokens"
+    assert text == " Paris"
