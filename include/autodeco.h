@@ -172,6 +172,8 @@ typedef struct autodeco_context_params {
     int32_t n_batch;            /* most tokens per prefill forward pass (default 256) */
     int32_t n_threads;          /* worker threads, 0 = one per core (default 0) */
     autodeco_sampler_params sampler;
+    uint64_t memory_limit;      /* refuse a context whose buffers (KV cache, activations) would
+                                   need more bytes than this; 0 = no limit (default 0) */
 } autodeco_context_params;
 
 /* What one step produced. */
@@ -189,7 +191,8 @@ AUTODECO_API autodeco_context_params autodeco_context_default_params(void);
 
 /* Creates a context for `model`, which must outlive it. The context starts with the model's
  * default heads (if any). Errors: INVALID_ARGUMENT (NULL, parameter out of range, with the
- * field named in the message), OUT_OF_MEMORY (KV cache too large). */
+ * field named in the message), OUT_OF_MEMORY (buffers larger than params.memory_limit, or
+ * than the machine can plausibly hold; the message gives the size). */
 AUTODECO_API int32_t autodeco_context_create(const autodeco_model *model, autodeco_context_params params,
                                              autodeco_context **out_ctx);
 

@@ -79,7 +79,8 @@ public func autodeco_sampler_default_params() -> autodeco_sampler_params {
 public func autodeco_context_default_params() -> autodeco_context_params {
     let d = ContextParams()
     return autodeco_context_params(n_ctx: Int32(d.contextLength), n_batch: Int32(d.batchSize),
-                                   n_threads: Int32(d.threads), sampler: autodeco_sampler_default_params())
+                                   n_threads: Int32(d.threads), sampler: autodeco_sampler_default_params(),
+                                   memory_limit: d.memoryLimit)
 }
 
 @_cdecl("autodeco_context_create")
@@ -94,6 +95,7 @@ public func autodeco_context_create(_ model: OpaquePointer?, _ params: autodeco_
         p.batchSize = Int(params.n_batch)
         p.threads = Int(params.n_threads)
         p.sampler = try SamplerParams(params.sampler)
+        p.memoryLimit = params.memory_limit
         out.pointee = ContextBox(try InferenceContext(model: box.model, params: p), modelBox: box).handle
     }
 }

@@ -62,7 +62,7 @@ func status(for error: Error) -> Status {
         }
     case let e as ContextError:
         switch e {
-        case .cacheTooLarge: return .outOfMemory
+        case .cacheTooLarge, .memoryLimit: return .outOfMemory
         case .contextFull: return .contextFull
         case .invalidToken: return .invalidToken
         case .invalidParameter, .emptyInput: return .invalidArgument

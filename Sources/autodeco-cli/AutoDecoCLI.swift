@@ -7,6 +7,7 @@ struct AutoDecoCLI: ParsableCommand {
         commandName: "autodeco",
         abstract: "Run GGUF language models with AutoDeco decoding (per-token temperature and top-p).",
         version: AutoDecoVersion.string,
-        subcommands: [Generate.self, Info.self, Tokenize.self, Detokenize.self, Logits.self, Dump.self]
+        subcommands: [Generate.self, Chat.self, Trace.self, Info.self, Tokenize.self, Detokenize.self, Logits.self,
+                      Dump.self, TrainHeads.self, EvalHeads.self]
     )
 }

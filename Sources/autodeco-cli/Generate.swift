@@ -61,7 +61,7 @@ struct Generate: ParsableCommand {
             }
             return true
         }
-        print("")
+        FileHandle.standardOutput.write("\n".data(using: .utf8) ?? Data())
         if timing {
             let end = DispatchTime.now().uptimeNanoseconds
             let prefill = Double(firstToken - start) / 1e9

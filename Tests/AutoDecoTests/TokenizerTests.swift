@@ -49,6 +49,25 @@ final class TokenizerTests: XCTestCase {
     func testSmolLM2RoundTrip() throws { try checkRoundTrip(.smollm2) }
     func testQwenRoundTrip() throws { try checkRoundTrip(.qwen) }
 
+    /// Every token's piece equals llama_token_to_piece, with and without special rendering
+    /// (compared through a digest over the whole vocabulary).
+    private func checkPieces(_ model: TokenizerTestModel) throws {
+        let ctx = try TokenizerTestContext.get(model)
+        for (key, renderSpecial) in [("plain", false), ("special", true)] {
+            var h: UInt64 = 0xCBF2_9CE4_8422_2325
+            func feed(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+            for id in 0..<Int32(ctx.tokenizer.vocabularySize) {
+                let piece = try ctx.tokenizer.piece(id, renderSpecial: renderSpecial)
+                withUnsafeBytes(of: UInt32(piece.count).littleEndian) { for b in $0 { feed(b) } }
+                for b in piece { feed(b) }
+            }
+            XCTAssertEqual(String(h), ctx.fixture.piece_digests[key], "\(model.rawValue) \(key)")
+        }
+    }
+
+    func testSmolLM2PiecesMatchLlamaCpp() throws { try checkPieces(.smollm2) }
+    func testQwenPiecesMatchLlamaCpp() throws { try checkPieces(.qwen) }
+
     func testControlTokensHiddenUnlessRendered() throws {
         let ctx = try TokenizerTestContext.get(.qwen)
         let ids = try ctx.tokenizer.encode("<|im_start|>user\nHi<|im_end|>", parseSpecial: true)
@@ -62,6 +81,19 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(try ctx.tokenizer.encode("<tool_call>", parseSpecial: false), [151657])
         XCTAssertEqual(try ctx.tokenizer.decodeText([151657]), "<tool_call>")
         XCTAssertEqual(try ctx.tokenizer.piece(151700, renderSpecial: true), [])  // unused padding token
+    }
+
+    /// Qwen stores "</s>" as a normal token; llama.cpp treats it as control (hidden when
+    /// decoding, recognised only with special parsing) and as end of generation.
+    func testControlLookingTokens() throws {
+        let qwen = try TokenizerTestContext.get(.qwen).tokenizer
+        XCTAssertEqual(qwen.tokenType(128247), .control)
+        XCTAssertEqual(try qwen.encode("</s>", parseSpecial: true), [128247])
+        XCTAssertEqual(try qwen.decode([128247]), [])
+        for model in TokenizerTestModel.allCases {
+            let ctx = try TokenizerTestContext.get(model)
+            XCTAssertEqual(ctx.tokenizer.endOfGenerationIds, Set(ctx.fixture.eog_ids), "\(model.rawValue): llama_vocab_is_eog")
+        }
     }
 
     func testAddSpecialFlag() throws {

@@ -96,15 +96,66 @@ public struct AutoDecoHeads: Sendable {
     /// Linear(256 → 1)(relu(W1 · input + b1)) for an MLP head; `hidden` is scratch of 256.
     static func mlp(_ w1: [Float], _ b1: [Float], _ w2: [Float], _ b2: Float,
                     input: UnsafePointer<Float>, inputSize: Int, hidden: UnsafeMutablePointer<Float>) -> Float {
-        let w = width
-        hidden.update(from: b1, count: w)
-        w1.withUnsafeBufferPointer { m in
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(w), Int32(inputSize), 1, m.baseAddress, Int32(inputSize),
-                        input, 1, 1, hidden, 1)
-        }
-        var out = b2
-        for j in 0..<w where hidden[j] > 0 { out += w2[j] * hidden[j] }
+        var out: Float = 0
+        mlpBatch(w1, b1, w2, b2, inputs: input, count: 1, inputSize: inputSize, hidden: hidden, outputs: &out)
         return out
+    }
+
+    /// The same MLP for `count` inputs (rows of `inputSize`) at once: `hidden` ([count][256])
+    /// receives relu(W1 · input + b1), which training keeps for the backward pass, and
+    /// `outputs` ([count]) the pre-sigmoid value w2 · hidden + b2.
+    static func mlpBatch(_ w1: [Float], _ b1: [Float], _ w2: [Float], _ b2: Float,
+                         inputs: UnsafePointer<Float>, count: Int, inputSize: Int,
+                         hidden: UnsafeMutablePointer<Float>, outputs: UnsafeMutablePointer<Float>) {
+        let w = width
+        for i in 0..<count { (hidden + i * w).update(from: b1, count: w) }
+        w1.withUnsafeBufferPointer { m in
+            if count == 1 {
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(w), Int32(inputSize), 1, m.baseAddress, Int32(inputSize),
+                            inputs, 1, 1, hidden, 1)
+            } else {
+                // hidden[count, 256] += inputs[count, in] · W1ᵀ
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(w), Int32(inputSize), 1,
+                            inputs, Int32(inputSize), m.baseAddress, Int32(inputSize), 1, hidden, Int32(w))
+            }
+        }
+        for i in 0..<count {
+            let row = hidden + i * w
+            var out = b2
+            for j in 0..<w {
+                if row[j] > 0 { out += w2[j] * row[j] } else { row[j] = 0 }
+            }
+            outputs[i] = out
+        }
+    }
+
+    /// Predicted temperatures for `count` hidden states (rows of H) at once; `hidden` is
+    /// scratch of count × 256 and keeps the first layer's activations.
+    public func temperatures(hiddenStates h: UnsafePointer<Float>, count: Int, hidden: UnsafeMutablePointer<Float>,
+                             into out: UnsafeMutablePointer<Float>) {
+        AutoDecoHeads.mlpBatch(tempW1, tempB1, tempW2, tempB2, inputs: h, count: count, inputSize: hiddenSize,
+                               hidden: hidden, outputs: out)
+        for i in 0..<count { out[i] = 2 * AutoDecoHeads.sigmoid(out[i]) }
+    }
+
+    /// Predicted top-p values for `count` assembled top-p inputs (rows of H + 5:
+    /// [h, T, max, entropy, var, top5]); `hidden` is scratch of count × 256.
+    public func topPs(inputs: UnsafePointer<Float>, count: Int, hidden: UnsafeMutablePointer<Float>,
+                      into out: UnsafeMutablePointer<Float>) {
+        AutoDecoHeads.mlpBatch(topPW1, topPB1, topPW2, topPB2, inputs: inputs, count: count, inputSize: topPInputSize,
+                               hidden: hidden, outputs: out)
+        for i in 0..<count { out[i] = AutoDecoHeads.sigmoid(out[i]) }
+    }
+
+    /// Writes the top-p head's input row [h, T, max q, entropy q, var q, top5 q] into `input`.
+    public func assembleTopPInput(hidden h: UnsafePointer<Float>, temperature: Float, stats: DistributionStats,
+                                  into input: UnsafeMutablePointer<Float>) {
+        input.update(from: h, count: hiddenSize)
+        input[hiddenSize] = temperature
+        input[hiddenSize + 1] = stats.maxProbability
+        input[hiddenSize + 2] = stats.entropy
+        input[hiddenSize + 3] = stats.variance
+        input[hiddenSize + 4] = stats.top5Sum
     }
 
     /// Predicted temperature in (0, 2) for hidden state `h`.
@@ -117,12 +168,7 @@ public struct AutoDecoHeads: Sendable {
     /// softmax(l / (T + 1e-8)). `input` is scratch of H + 5 floats, `hidden` scratch of 256.
     public func topP(hidden h: UnsafePointer<Float>, temperature: Float, stats: DistributionStats,
                      input: UnsafeMutablePointer<Float>, hidden scratch: UnsafeMutablePointer<Float>) -> Float {
-        input.update(from: h, count: hiddenSize)
-        input[hiddenSize] = temperature
-        input[hiddenSize + 1] = stats.maxProbability
-        input[hiddenSize + 2] = stats.entropy
-        input[hiddenSize + 3] = stats.variance
-        input[hiddenSize + 4] = stats.top5Sum
+        assembleTopPInput(hidden: h, temperature: temperature, stats: stats, into: input)
         return AutoDecoHeads.sigmoid(AutoDecoHeads.mlp(topPW1, topPB1, topPW2, topPB2, input: UnsafePointer(input),
                                                        inputSize: topPInputSize, hidden: scratch))
     }

@@ -87,6 +87,8 @@ public indirect enum JSON: Equatable, Sendable {
         }
     }
 
+    /// Writes `s` as a JSON string literal, escaping exactly as Python's `json.dumps(...,
+    /// ensure_ascii=False)` does (the chat templates' `tojson` relies on that).
     static func writeString(_ s: String, into out: inout String) {
         out += "\""
         for u in s.unicodeScalars {
@@ -96,6 +98,8 @@ public indirect enum JSON: Equatable, Sendable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            case "\u{8}": out += "\\b"
+            case "\u{C}": out += "\\f"
             default:
                 if u.value < 0x20 {
                     let hex = String(u.value, radix: 16)

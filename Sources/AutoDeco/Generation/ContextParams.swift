@@ -7,8 +7,21 @@ public struct ContextParams: Sendable, Equatable {
     /// Worker threads for matrix products; 0 = one per core.
     public var threads: Int = 0
     public var sampler = SamplerParams()
+    /// Largest number of bytes the context's buffers may take; 0 = no limit.
+    public var memoryLimit: UInt64 = 0
 
     public init() {}
+
+    /// Bytes the context's buffers take for `config`: KV cache, activations, logits.
+    public func memoryNeeded(for c: ModelConfig) -> UInt64 {
+        let kvDim = UInt64(c.kvHeadCount * c.headDim)
+        let kv = 2 * UInt64(c.layerCount) * UInt64(contextLength) * kvDim * 4
+        let batch = UInt64(min(batchSize, contextLength))
+        let activations = batch * UInt64(6 * c.dim + 2 * c.ffnDim + 2 * Int(kvDim)) * 4
+        let scores = UInt64(c.headCount * contextLength) * 4
+        let vocab = 3 * UInt64(c.vocabSize) * 4   // logits, sampler and statistics scratch
+        return kv + activations + scores + vocab
+    }
 
     public func validate(model: Model) throws {
         guard contextLength >= 1, contextLength <= 1 << 20 else {
@@ -21,5 +34,11 @@ public struct ContextParams: Sendable, Equatable {
             throw ContextError.invalidParameter("n_threads \(threads) must be in [0, 256]")
         }
         try sampler.validate()
+        let need = memoryNeeded(for: model.config)
+        if memoryLimit > 0 && need > memoryLimit {
+            throw ContextError.memoryLimit(needed: need, limit: memoryLimit)
+        }
+        // Without a limit, still refuse what no machine of today holds (a typo such as n_ctx 2^30).
+        if need > (1 << 40) { throw ContextError.cacheTooLarge(bytes: need) }
     }
 }

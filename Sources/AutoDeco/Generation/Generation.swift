@@ -13,6 +13,8 @@ public struct GenerationEvent: Sendable {
     /// The heads' predictions (nil without heads).
     public var predictedTemperature: Float?
     public var predictedTopP: Float?
+    /// Entropy (nats) of softmax(logits / predicted T) (nil without heads).
+    public var entropy: Float?
 }
 
 public struct GenerationOptions: Sendable {
@@ -66,7 +68,8 @@ extension InferenceContext {
             let event = GenerationEvent(token: s.token, text: text, temperature: s.temperature, topP: s.topP,
                                         probability: s.probability,
                                         predictedTemperature: lastPrediction?.temperature,
-                                        predictedTopP: lastPrediction?.topP)
+                                        predictedTopP: lastPrediction?.topP,
+                                        entropy: lastPrediction?.stats.entropy)
             if !ends { try feed([s.token]) }
             if !(try onToken(event)) { return .callback }
             if let reason { return reason }

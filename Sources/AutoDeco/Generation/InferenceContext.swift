@@ -78,6 +78,13 @@ public final class InferenceContext {
     /// Runs every pending token through the model in batches of `batchSize`; afterwards
     /// `logits` and `lastHidden` belong to the last of them.
     public func evaluate() throws {
+        try evaluate(hiddenStates: nil)
+    }
+
+    /// As `evaluate()`, also handing over the final normed hidden state of every position
+    /// run: `hiddenStates(first, rows)` gets the pending tokens `first ..< first + n` as n
+    /// rows of `dim` floats (valid during the call). Training caches these.
+    public func evaluate(hiddenStates: ((Int, UnsafeBufferPointer<Float>) throws -> Void)?) throws {
         guard !pending.isEmpty else { throw ContextError.emptyInput }
         cancelFlag.clear()
         var start = 0
@@ -95,6 +102,14 @@ public final class InferenceContext {
             }
             history += pending[start..<start + n]
             lastBatchCount = n
+            if let hiddenStates {
+                do {
+                    try hiddenStates(start, UnsafeBufferPointer(start: transformer.state.hidden, count: n * model.config.dim))
+                } catch {
+                    pending.removeFirst(start + n)   // what ran stays in the cache
+                    throw error
+                }
+            }
             start += n
         }
         pending.removeAll(keepingCapacity: true)
@@ -118,6 +133,8 @@ public final class InferenceContext {
     public struct Prediction: Sendable, Equatable {
         public var temperature: Float
         public var topP: Float
+        /// Statistics of softmax(logits / temperature) that the top-p head read.
+        public var stats: DistributionStats
     }
 
     /// The heads' prediction made by the last `sampleCurrent` (nil without heads).
@@ -132,7 +149,7 @@ public final class InferenceContext {
         let stats = DistributionStats.compute(logits: transformer.state.logits, count: vocabSize,
                                               temperature: t, probs: statsScratch)
         let p = heads.topP(hidden: hp, temperature: t, stats: stats, input: headInput, hidden: headScratch)
-        return Prediction(temperature: t, topP: p)
+        return Prediction(temperature: t, topP: p, stats: stats)
     }
 
     /// Chooses the next token from the current logits with the context's sampler settings.

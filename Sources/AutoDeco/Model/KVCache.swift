@@ -49,6 +49,7 @@ public enum ContextError: Error, CustomStringConvertible, Equatable {
     case emptyInput
     case cancelled
     case noHeads
+    case memoryLimit(needed: UInt64, limit: UInt64)
 
     public var description: String {
         switch self {
@@ -59,7 +60,9 @@ public enum ContextError: Error, CustomStringConvertible, Equatable {
         case let .invalidParameter(s): return "invalid parameter: \(s)"
         case .emptyInput: return "no tokens to decode"
         case .cancelled: return "cancelled"
-        case .noHeads: return "AutoDeco sampling needs heads: load them (--heads DIR) or use a static sampler"
+        case let .memoryLimit(need, limit):
+            return "the context needs \(need) bytes (KV cache and buffers), over the memory limit of \(limit); use a smaller n_ctx"
+        case .noHeads: return "AutoDeco sampling needs heads: load them (model params heads_path, autodeco_context_load_heads, or --heads) or choose a static sampler"
         }
     }
 }

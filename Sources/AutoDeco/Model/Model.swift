@@ -24,7 +24,7 @@ public final class Model: @unchecked Sendable {
 
     /// Whether `id` ends generation (end of sequence or end of turn).
     public func isEndOfGeneration(_ id: Int32) -> Bool {
-        id == tokenizer.eosId || id == tokenizer.eotId
+        tokenizer.endOfGenerationIds.contains(id)
     }
 
     func weights() throws -> Weights { weightTable }

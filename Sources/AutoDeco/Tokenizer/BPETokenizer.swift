@@ -7,6 +7,9 @@ public final class BPETokenizer: Tokenizer {
     public let eotId: Int32?
     public let addBOS: Bool
     public let addEOS: Bool
+    /// Tokens that end generation: EOS, EOT and llama.cpp's end-of-generation texts
+    /// (`<|im_end|>`, `<|endoftext|>`, `<|fim_pad|>`, ...).
+    public let endOfGenerationIds: Set<Int32>
 
     private let types: [TokenType]
     private let preTokenizer: PreTokenizer
@@ -40,9 +43,11 @@ public final class BPETokenizer: Tokenizer {
         eotId = vocab.eotId
         addBOS = vocab.addBOS
         addEOS = vocab.addEOS
-        types = vocab.tokenTypes.isEmpty
+        var types = vocab.tokenTypes.isEmpty
             ? [TokenType](repeating: .normal, count: n)
             : vocab.tokenTypes.map { TokenType(rawValue: $0) ?? .undefined }
+        endOfGenerationIds = ControlLookingTokens.apply(tokens: vocab.tokens, types: &types, eos: vocab.eosId, eot: vocab.eotId)
+        self.types = types
 
         var map: [String: Int32] = [:]
         map.reserveCapacity(n)

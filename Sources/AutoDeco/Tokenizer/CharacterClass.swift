@@ -1,6 +1,11 @@
 /// The only distinctions the supported pre-tokenizer regexes make between characters:
 /// \p{L}, \p{N}, \s, and everything else. Mirrors llama.cpp's codepoint flags: letters are
 /// general categories L*, numbers N*, whitespace the Unicode White_Space property.
+///
+/// llama.cpp's tables stop at Unicode 15.1, while Swift's standard library knows newer
+/// versions; characters added since (Unicode 16, 17, ...) are unassigned, hence "other",
+/// for llama.cpp, and the tokenizer must split them the same way. Checked against
+/// llama.cpp's table for every code point (TokenizerUnicodeTests).
 enum CharacterClass: UInt8, Sendable {
     case letter = 0, number = 1, whitespace = 2, other = 3
 
@@ -16,6 +21,7 @@ enum CharacterClass: UInt8, Sendable {
         guard let scalar = Unicode.Scalar(value) else { return .other }  // surrogates
         let p = scalar.properties
         if p.isWhitespace { return .whitespace }
+        if let age = p.age, age.major > 15 || (age.major == 15 && age.minor > 1) { return .other }
         switch p.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
             return .letter

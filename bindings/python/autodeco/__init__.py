@@ -333,7 +333,8 @@ class Context:
     (cancel() excepted). Holds a reference to its model and is freed before it."""
 
     def __init__(self, model: Model, n_ctx: int = 2048, n_threads: int = 0, sampler=None,
-                 n_batch: Optional[int] = None, heads: Optional[PathLike] = None):
+                 n_batch: Optional[int] = None, heads: Optional[PathLike] = None,
+                 memory_limit: Optional[int] = None):
         self._handle = None
         self._stop_worker = None
         self.model = model
@@ -343,6 +344,8 @@ class Context:
         p.n_threads = n_threads
         if n_batch is not None:
             p.n_batch = n_batch
+        if memory_limit is not None:
+            p.memory_limit = memory_limit  # bytes; the library refuses larger buffers (OUT_OF_MEMORY)
         p.sampler = self._sampler.to_c()
         handle = ctypes.c_void_p()
         _check(_c.autodeco_context_create(model.handle, p, ctypes.byref(handle)))

@@ -36,7 +36,7 @@ class autodeco_sampler_params(Structure):
 
 class autodeco_context_params(Structure):
     _fields_ = [("n_ctx", c_int32), ("n_batch", c_int32), ("n_threads", c_int32),
-                ("sampler", autodeco_sampler_params)]
+                ("sampler", autodeco_sampler_params), ("memory_limit", c_uint64)]
 
 
 class autodeco_token_info(Structure):

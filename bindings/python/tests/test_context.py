@@ -44,6 +44,9 @@ def test_context_parameter_errors(model):
             autodeco.Context(model, **kwargs)
         assert e.value.code == _lib.AUTODECO_ERR_INVALID_ARGUMENT
         assert field in e.value.message, (kwargs, e.value.message)
+    with pytest.raises(autodeco.AutodecoError) as e:
+        autodeco.Context(model, n_ctx=2048, memory_limit=1024)
+    assert e.value.code == _lib.AUTODECO_ERR_OUT_OF_MEMORY and e.value.message
     with pytest.raises(ValueError, match="unknown sampler mode"):
         autodeco.Context(model, sampler="fancy")
     with pytest.raises(TypeError):

@@ -1,0 +1,96 @@
+/// Held-out scores under the soft top-p objective (DESIGN.md section 10), for the acceptance
+/// table: (a) T = 1, P = 1; (b) a fixed static pair; (c) the best static pair of a grid;
+/// (d) a static pair equal to the heads' mean T and P ("MeanShift"); (e) the heads per token.
+public struct NLLScore: Sendable {
+    public var temperature: Float?   // nil for per-token heads
+    public var topP: Float?
+    /// Mean of −ln(p̃[y] + 1e-9) · softmax(l)[y]: the training objective.
+    public var objective: Double = 0
+    /// Mean of −ln(p̃[y] + 1e-9): the plain held-out NLL under the truncated distribution.
+    public var plain: Double = 0
+}
+
+public struct EvaluationReport: Sendable {
+    public var positions = 0
+    public var unit = NLLScore()
+    public var fixed = NLLScore()
+    public var bestGrid = NLLScore()
+    public var grid: [NLLScore] = []
+    public var meanShift: NLLScore?
+    public var perToken: NLLScore?
+    public var headsMeanTemperature: Double?
+    public var headsMeanTopP: Double?
+}
+
+public enum HeadsEvaluation {
+    public static let defaultGridT: [Float] = [0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.5]
+    public static let defaultGridP: [Float] = [0.7, 0.8, 0.9, 0.95, 1.0]
+
+    /// Scores every position; `heads` nil leaves (d) and (e) out. The grid's best pair is
+    /// chosen on these same positions (an optimistic baseline, as a test-set-tuned static pair).
+    public static func evaluate(_ positions: TrainingPositions, output: OutputProjection, heads: AutoDecoHeads?,
+                                fixed: (Float, Float) = (0.7, 0.95), gridT: [Float] = defaultGridT,
+                                gridP: [Float] = defaultGridP, batchSize: Int = 64, pool: ThreadPool) -> EvaluationReport {
+        var pairs: [(Float, Float)] = [(1, 1), fixed]
+        for t in gridT { for p in gridP { pairs.append((t, p)) } }
+        let batch = HeadsBatch(capacity: batchSize, hiddenSize: output.hiddenSize, vocabSize: output.vocabSize, pool: pool)
+        let n = positions.count
+        // Per setting, then per position: (objective, plain). Setting pairs.count is per-token.
+        var sums = [Double](repeating: 0, count: (pairs.count + 1) * 2)
+        var sumT = 0.0, sumP = 0.0
+        let all = Array(0..<n)
+        func run(_ settingPairs: [(Float, Float)], withHeads: AutoDecoHeads?, into totals: inout [Double]) {
+            let width = settingPairs.count + (withHeads == nil ? 0 : 1)
+            var start = 0
+            while start < n {
+                let idx = all[start..<min(start + batchSize, n)]
+                batch.load(positions, indices: idx, output: output, heads: withHeads)
+                let b = batch.count, v = batch.vocabSize
+                var slots = [Double](repeating: 0, count: b * width * 2)
+                slots.withUnsafeMutableBufferPointer { out in
+                    guard let base = out.baseAddress else { return }
+                    pool.parallelFor(b) { range, thread in
+                        let s = batch.scratch(forThread: thread)
+                        for k in range {
+                            func score(_ t: Float, _ p: Float, _ slot: Int) {
+                                let terms = SoftTopPObjective.terms(sorted: batch.sorted + k * v, count: v, rank: batch.ranks[k],
+                                                                    temperature: t, topP: p, weight: 1, gradients: false,
+                                                                    p: s.p, m: s.m, e: s.e)
+                                base[(k * width + slot) * 2] = terms.nll * batch.weights[k]
+                                base[(k * width + slot) * 2 + 1] = terms.nll
+                            }
+                            for (i, pair) in settingPairs.enumerated() { score(pair.0, pair.1, i) }
+                            if withHeads != nil { score(batch.temperatures[k], batch.topPs[k], settingPairs.count) }
+                        }
+                    }
+                }
+                for k in 0..<b {
+                    for j in 0..<width * 2 { totals[j] += slots[k * width * 2 + j] }
+                    if withHeads != nil { sumT += Double(batch.temperatures[k]); sumP += Double(batch.topPs[k]) }
+                }
+                start += b
+            }
+        }
+        run(pairs, withHeads: heads, into: &sums)
+        var report = EvaluationReport()
+        report.positions = n
+        let inv = 1 / Double(max(n, 1))
+        func score(_ j: Int, _ pair: (Float, Float)?) -> NLLScore {
+            NLLScore(temperature: pair?.0, topP: pair?.1, objective: sums[2 * j] * inv, plain: sums[2 * j + 1] * inv)
+        }
+        report.unit = score(0, pairs[0])
+        report.fixed = score(1, pairs[1])
+        report.grid = (2..<pairs.count).map { score($0, pairs[$0]) }
+        report.bestGrid = report.grid.min { $0.objective < $1.objective } ?? report.unit
+        if heads != nil {
+            report.perToken = score(pairs.count, nil)
+            let meanT = Float(sumT * inv), meanP = Float(sumP * inv)
+            report.headsMeanTemperature = sumT * inv
+            report.headsMeanTopP = sumP * inv
+            var meanSums = [Double](repeating: 0, count: 2)
+            run([(meanT, meanP)], withHeads: nil, into: &meanSums)
+            report.meanShift = NLLScore(temperature: meanT, topP: meanP, objective: meanSums[0] * inv, plain: meanSums[1] * inv)
+        }
+        return report
+    }
+}

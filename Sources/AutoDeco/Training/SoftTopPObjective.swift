@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The per-position AutoDeco losses (DESIGN.md section 10) and their derivatives with respect
+/// to the predicted T and P. Everything works on the logits sorted in descending order: the
+/// order of softmax(l / T) is the order of l for every T > 0, so one sort serves all T.
+/// Sums run in Double: the vocabulary is large and the gradient check needs the precision.
+public enum SoftTopPObjective {
+    public static let alpha: Double = 30
+
+    /// One position's terms: `ce` = CE(l / max(T, 0.01), y), `nll` = −ln(p̃[y] + 1e-9) · w
+    /// with w = softmax(l)[y], and the derivatives of each with respect to T and P.
+    public struct Terms: Sendable {
+        public var ce: Double = 0
+        public var ceGradT: Double = 0
+        public var nll: Double = 0
+        public var nllGradT: Double = 0
+        public var nllGradP: Double = 0
+    }
+
+    /// Sorts `logits` (length n) into `sorted` in descending order and returns the rank of
+    /// `target` there. `keys` is scratch of n.
+    public static func sortDescending(_ logits: UnsafePointer<Float>, count n: Int, target: Int,
+                                      keys: UnsafeMutablePointer<UInt64>, sorted: UnsafeMutablePointer<Float>) -> Int {
+        // A float's bits made monotone as unsigned, inverted for descending order, above the
+        // index: sorting plain integers is much faster than sorting with a closure.
+        for i in 0..<n {
+            let b = logits[i].bitPattern
+            let ordered = (b & 0x8000_0000) != 0 ? ~b : b | 0x8000_0000
+            keys[i] = UInt64(~ordered) << 32 | UInt64(UInt32(truncatingIfNeeded: i))
+        }
+        var buffer = UnsafeMutableBufferPointer(start: keys, count: n)
+        buffer.sort()
+        var rank = 0
+        for j in 0..<n {
+            let i = Int(keys[j] & 0xFFFF_FFFF)
+            sorted[j] = logits[i]
+            if i == target { rank = j }
+        }
+        return rank
+    }
+
+    /// softmax(l)[y] for sorted logits: the DFT weight (no gradient flows through it).
+    public static func baseProbability(sorted l: UnsafePointer<Float>, count n: Int, rank: Int) -> Double {
+        let mx = Double(l[0])
+        var z = 0.0
+        for j in 0..<n { z += exp(Double(l[j]) - mx) }
+        return exp(Double(l[rank]) - mx) / z
+    }
+
+    /// Both losses at (T, P) for sorted logits, target at `rank`, DFT weight `weight`.
+    /// `p`, `m`, `e` are scratch of n Doubles. Without `gradients` only the values are set.
+    public static func terms(sorted l: UnsafePointer<Float>, count n: Int, rank r: Int, temperature: Float,
+                             topP: Float, weight w: Double, gradients: Bool,
+                             p: UnsafeMutablePointer<Double>, m: UnsafeMutablePointer<Double>,
+                             e: UnsafeMutablePointer<Double>) -> Terms {
+        var out = Terms()
+        let t = Double(temperature), bigP = Double(topP)
+        let invT = 1 / t, mx = Double(l[0])
+        var z = 0.0
+        for j in 0..<n {
+            let v = exp((Double(l[j]) - mx) * invT)
+            p[j] = v
+            z += v
+        }
+        let invZ = 1 / z
+        var mu = 0.0
+        for j in 0..<n {
+            p[j] *= invZ
+            mu += p[j] * Double(l[j])
+        }
+        // Temperature loss. Below the 0.01 clamp it is flat in T.
+        if t >= 0.01 {
+            out.ce = -((Double(l[r]) - mx) * invT - log(z))
+            out.ceGradT = (Double(l[r]) - mu) * invT * invT
+        } else {
+            var zc = 0.0
+            for j in 0..<n { zc += exp((Double(l[j]) - mx) * 100) }
+            out.ce = -((Double(l[r]) - mx) * 100 - log(zc))
+        }
+        // Soft top-p: m_j = exp(−α·relu(c_j − P)) along the cumulative sum c.
+        var c = 0.0, s = 0.0, sActive = 0.0
+        for j in 0..<n {
+            c += p[j]
+            if c > bigP {
+                let mj = exp(-alpha * (c - bigP))
+                m[j] = mj
+                e[j] = -alpha * p[j] * mj   // p_j · ∂m_j/∂c_j
+                sActive += p[j] * mj
+            } else {
+                m[j] = 1
+                e[j] = 0
+            }
+            s += p[j] * m[j]
+        }
+        let d = s + 1e-9
+        let num = p[r] * m[r]
+        let pt = num / d
+        out.nll = -log(pt + 1e-9) * w
+        guard gradients else { return out }
+        let g = -w / (pt + 1e-9)
+        // P moves every active mask: ∂m_j/∂P = α·m_j.
+        let numGradP = e[r] != 0 ? alpha * num : 0
+        out.nllGradP = g * (numGradP / d - num * alpha * sActive / (d * d))
+        // ∂p̃/∂p_k: p_k enters m_j for every j ≥ k (through c_j) and the sum directly.
+        // Then ∂p_k/∂T = −p_k (l_k − μ) / T².
+        var suffix = 0.0, acc = 0.0
+        let nd2 = num / (d * d)
+        var j = n - 1
+        while j >= 0 {
+            suffix += e[j]
+            var dNum = j <= r ? e[r] : 0
+            if j == r { dNum += m[r] }
+            let gk = g * (dNum / d - nd2 * (m[j] + suffix))
+            acc += gk * p[j] * (Double(l[j]) - mu)
+            j -= 1
+        }
+        out.nllGradT = -acc * invT * invT
+        return out
+    }
+}

@@ -1,0 +1,56 @@
+/// One training example: a user prompt (optionally with a system message) and the
+/// assistant's completion, as a line of JSONL: {"prompt": "...", "completion": "...", "system": "..."}.
+public struct TrainingExample: Sendable, Equatable {
+    public var system: String?
+    public var prompt: String
+    public var completion: String
+
+    public init(system: String? = nil, prompt: String, completion: String) {
+        self.system = system; self.prompt = prompt; self.completion = completion
+    }
+
+    /// Every non-blank line of the JSONL file at `path`.
+    public static func load(jsonl path: String) throws -> [TrainingExample] {
+        let bytes = try MappedBytes(path: path)
+        let all = UnsafeRawBufferPointer(start: bytes.base, count: bytes.count)
+        var examples: [TrainingExample] = []
+        var lineNumber = 0, start = 0
+        while start < all.count {
+            var end = start
+            while end < all.count && all[end] != UInt8(ascii: "\n") { end += 1 }
+            lineNumber += 1
+            let line = Array(all[start..<end])
+            start = end + 1
+            if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
+            let json: JSON
+            do { json = try JSON.parse(line) } catch {
+                throw TrainingError.badData(line: lineNumber, reason: "\(error)")
+            }
+            guard let prompt = json["prompt"]?.stringValue, let completion = json["completion"]?.stringValue else {
+                throw TrainingError.badData(line: lineNumber, reason: "needs string fields \"prompt\" and \"completion\"")
+            }
+            examples.append(TrainingExample(system: json["system"]?.stringValue, prompt: prompt, completion: completion))
+        }
+        return examples
+    }
+
+    /// Tokens of the chat-rendered prompt, the completion and the end-of-turn token, and the
+    /// index of the first completion token: positions `first − 1 ..< count − 1` predict the
+    /// completion (the end-of-turn token included).
+    public func tokens(model: Model) throws -> (ids: [Int32], firstCompletion: Int) {
+        guard let source = model.chatTemplateSource else {
+            throw TrainingError.invalid("the model has no chat template")
+        }
+        var messages: [ChatMessage] = []
+        if let system { messages.append(ChatMessage(role: "system", content: system)) }
+        messages.append(ChatMessage(role: "user", content: prompt))
+        let rendered = try ChatTemplate(source: source).render(messages: messages, addGenerationPrompt: true)
+        let promptIds = try model.tokenizer.encode(rendered, parseSpecial: true)
+        var completionIds = try model.tokenizer.encode(completion, parseSpecial: false)
+        guard let end = model.tokenizer.eotId ?? model.tokenizer.eosId else {
+            throw TrainingError.invalid("the model has no end-of-turn token")
+        }
+        completionIds.append(end)
+        return (promptIds + completionIds, promptIds.count)
+    }
+}

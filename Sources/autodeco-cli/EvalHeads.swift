@@ -1,0 +1,72 @@
+import ArgumentParser
+import AutoDeco
+import Foundation
+
+/// `autodeco eval-heads`: the held-out table under the soft top-p objective.
+struct EvalHeads: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval-heads",
+        abstract: "Score AutoDeco heads against static temperature/top-p on held-out data (soft top-p NLL).")
+
+    @Option(name: [.customShort("m"), .customLong("model")], help: "Path to the base model (.gguf).")
+    var model: String
+    @Option(help: "Heads: a safetensors file or a directory.")
+    var heads: String
+    @Option(help: "Evaluation data (JSONL with prompt/completion[/system]).")
+    var data: String
+    @Option(help: "Hidden-state cache for this data file (default: DATA.hidden-states.cache).")
+    var cache: String?
+    @Option(name: .customLong("static-temp"), help: "Temperature of the fixed static baseline (b).")
+    var staticTemperature: Float = 0.7
+    @Option(name: .customLong("static-top-p"), help: "Top-p of the fixed static baseline (b).")
+    var staticTopP: Float = 0.95
+    @Option(name: .customLong("max-examples"), help: "Use only the first N examples.")
+    var maxExamples: Int?
+    @Option(name: [.customShort("t"), .customLong("threads")], help: "Threads (default: one per core).")
+    var threads: Int = 0
+    @Option(name: .customLong("ctx"), help: "Longest example in tokens (longer ones are skipped).")
+    var contextLength: Int = 2048
+
+    func run() throws {
+        let base = try Model(path: model, findHeads: false)
+        let trained = try HeadsLoader.load(path: heads, hiddenSize: base.config.dim)
+        var examples = try TrainingExample.load(jsonl: data)
+        if let maxExamples { examples = Array(examples.prefix(max(maxExamples, 0))) }
+        let store = try HiddenStateCache(path: cache ?? data + ".hidden-states.cache",
+                                         hiddenSize: base.config.dim, vocabSize: base.config.vocabSize)
+        var params = ContextParams()
+        params.threads = threads
+        params.contextLength = contextLength
+        let bar = ProgressBar(total: examples.count, unit: "examples")
+        try store.fill(model: base, examples: examples, params: params) { done, _, n in
+            bar.update(done, detail: "\(n) positions"); return true
+        }
+        bar.finish()
+        let positions = try store.positions { $0 < examples.count }
+        let pool = ThreadPool(threads: threads > 0 ? threads : nil)
+        let report = HeadsEvaluation.evaluate(positions, output: try OutputProjection(model: base), heads: trained,
+                                              fixed: (staticTemperature, staticTopP), pool: pool)
+        printReport(report, toStandardOutput: true)
+    }
+}
+
+/// The (a)–(e) table.
+func printReport(_ r: EvaluationReport, toStandardOutput: Bool = false) {
+    var lines = ["held-out positions: \(r.positions)",
+                 "                                   objective   NLL(p~)"]
+    func row(_ name: String, _ s: NLLScore) {
+        let pair = s.temperature.map { String(format: " T=%.3f P=%.3f", $0, s.topP ?? 1) } ?? " per token"
+        lines.append(String(format: "%@%@", (name + pair).padding(toLength: 34, withPad: " ", startingAt: 0),
+                            String(format: "  %9.5f  %8.5f", s.objective, s.plain)))
+    }
+    row("(a) T=1,P=1", r.unit)
+    row("(b) static", r.fixed)
+    row("(c) best grid", r.bestGrid)
+    if let d = r.meanShift { row("(d) heads' mean", d) }
+    if let e = r.perToken { row("(e) heads", e) }
+    if let t = r.headsMeanTemperature, let p = r.headsMeanTopP {
+        lines.append(String(format: "heads' mean T %.4f, mean P %.4f", t, p))
+    }
+    let text = lines.joined(separator: "\n")
+    if toStandardOutput { print(text) } else { printError(text) }
+}

@@ -1,0 +1,178 @@
+import ArgumentParser
+import AutoDeco
+import Foundation
+
+/// `autodeco train-heads`: caches the frozen model's hidden states for a JSONL data set,
+/// then trains both AutoDeco heads on them and writes a heads directory.
+struct TrainHeads: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-heads",
+        abstract: "Train AutoDeco temperature and top-p heads on a frozen GGUF model (CPU).",
+        discussion: """
+        Data: JSONL, one {"prompt": ..., "completion": ..., "system": ... (optional)} per line. Each prompt is \
+        rendered with the model's chat template; every completion position (the end-of-turn token included) \
+        is a training position. Hidden states are cached once (--cache; resumable), then the heads are \
+        trained with AdamW (linear warm-up, cosine decay, gradient clipping). Writes DIR/model.safetensors \
+        and DIR/config.json in the official AutoDeco layout.
+        """)
+
+    @Option(name: [.customShort("m"), .customLong("model")], help: "Path to the base model (.gguf).")
+    var model: String
+    @Option(help: "Training data (JSONL with prompt/completion[/system]).")
+    var data: String
+    @Option(help: "Output directory for model.safetensors and config.json.")
+    var out: String
+    @Option(help: "Hidden-state cache file (default: DIR/hidden-states.cache). Reused and extended when present.")
+    var cache: String?
+    @Option(help: "Passes over the training positions.")
+    var epochs: Int = 2
+    @Option(help: "Peak learning rate (AdamW).")
+    var lr: Float = 1e-3
+    @Option(name: .customLong("batch-positions"), help: "Positions per optimizer step.")
+    var batchPositions: Int = 64
+    @Option(help: "Linear warm-up steps before the cosine decay.")
+    var warmup: Int = 20
+    @Option(name: .customLong("weight-decay"), help: "AdamW weight decay.")
+    var weightDecay: Float = 0.01
+    @Option(name: .customLong("clip-norm"), help: "Clip the global gradient norm to this (0 = off).")
+    var clipNorm: Float = 1.0
+    @Option(help: "Seed for initialisation, shuffling and easy-token masking.")
+    var seed: UInt64 = 0
+    @Option(name: .customLong("max-examples"), help: "Use only the first N examples of the data file.")
+    var maxExamples: Int?
+    @Option(name: .customLong("val-fraction"), help: "Share of examples held out for validation (chosen by a hash of the example index).")
+    var valFraction: Double = 0.1
+    @Option(name: [.customShort("t"), .customLong("threads")], help: "Threads (default: one per core).")
+    var threads: Int = 0
+    @Option(name: .customLong("ctx"), help: "Longest example in tokens (longer ones are skipped).")
+    var contextLength: Int = 2048
+
+    func run() throws {
+        let start = Date()
+        let base = try Model(path: model, findHeads: false)
+        var examples = try TrainingExample.load(jsonl: data)
+        if let maxExamples { examples = Array(examples.prefix(max(maxExamples, 0))) }
+        guard !examples.isEmpty else { throw ValidationError("no examples in \(data)") }
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let cachePath = cache ?? (out as NSString).appendingPathComponent("hidden-states.cache")
+        let store = try HiddenStateCache(path: cachePath, hiddenSize: base.config.dim, vocabSize: base.config.vocabSize)
+        var params = ContextParams()
+        params.threads = threads
+        params.contextLength = contextLength
+        params.batchSize = 256
+        let missing = examples.indices.filter { !store.contains(example: $0) }.count
+        if missing > 0 {
+            printError("caching hidden states of \(missing) examples in \(cachePath)")
+            let bar = ProgressBar(total: examples.count, unit: "examples")
+            try store.fill(model: base, examples: examples, params: params) { done, _, positions in
+                bar.update(done, detail: "\(positions) positions")
+                return true
+            }
+            bar.finish()
+        }
+        let isValidation = { (i: Int) -> Bool in ValidationSplit.isValidation(i, fraction: valFraction) }
+        let train = try store.positions { $0 < examples.count && !isValidation($0) }
+        let val = try store.positions { $0 < examples.count && isValidation($0) }
+        guard train.count > 0 else { throw ValidationError("no training positions") }
+        printError("\(train.count) training positions, \(val.count) validation positions")
+
+        let pool = ThreadPool(threads: threads > 0 ? threads : nil)
+        let output = try OutputProjection(model: base)
+        var config = TrainerConfig()
+        config.learningRate = lr
+        config.batchPositions = batchPositions
+        config.warmupSteps = warmup
+        config.weightDecay = weightDecay
+        config.clipNorm = clipNorm
+        config.seed = seed
+        let stepsPerEpoch = (train.count + batchPositions - 1) / batchPositions
+        config.totalSteps = max(stepsPerEpoch * epochs, 1)
+        let initial = try AutoDecoHeads.randomlyInitialised(hiddenSize: base.config.dim, seed: seed)
+        let trainer = try HeadsTrainer(heads: initial, output: output, config: config, pool: pool)
+
+        let bar = ProgressBar(total: config.totalSteps, unit: "steps")
+        var smoothed: Double?
+        var last = BatchLoss()
+        let trainStart = Date()
+        var positionsDone = 0
+        for _ in 0..<epochs {
+            let order = trainer.shuffledOrder(train.count)
+            var at = 0
+            while at < order.count {
+                let idx = order[at..<min(at + batchPositions, order.count)]
+                last = try trainer.step(train, indices: idx)
+                at += idx.count
+                positionsDone += idx.count
+                smoothed = smoothed.map { 0.95 * $0 + 0.05 * last.total } ?? last.total
+                let rate = Double(positionsDone) / max(Date().timeIntervalSince(trainStart), 1e-9)
+                bar.update(trainer.stepCount, detail: String(format: "loss %.4f (temp %.4f, top-p %.4f) T %.3f P %.3f  %.0f pos/s",
+                                                             smoothed ?? 0, last.temperatureLoss, last.topPLoss,
+                                                             last.meanTemperature, last.meanTopP, rate))
+            }
+        }
+        bar.finish()
+        let trainSeconds = Date().timeIntervalSince(trainStart)
+        let speed = Double(positionsDone) / max(trainSeconds, 1e-9)
+
+        var metadata: [(String, String)] = [
+            ("format", "pt"),
+            ("autodeco.trainer", "autodeco train-heads \(AutoDecoVersion.string)"),
+            ("autodeco.base_model", (model as NSString).lastPathComponent),
+            ("autodeco.data", (data as NSString).lastPathComponent),
+            ("autodeco.examples", "\(examples.count)"),
+            ("autodeco.train_positions", "\(train.count)"),
+            ("autodeco.val_positions", "\(val.count)"),
+            ("autodeco.epochs", "\(epochs)"),
+            ("autodeco.steps", "\(trainer.stepCount)"),
+            ("autodeco.lr", "\(lr)"),
+            ("autodeco.warmup", "\(warmup)"),
+            ("autodeco.batch_positions", "\(batchPositions)"),
+            ("autodeco.weight_decay", "\(weightDecay)"),
+            ("autodeco.clip_norm", "\(clipNorm)"),
+            ("autodeco.seed", "\(seed)"),
+            ("autodeco.final_temperature_loss", String(format: "%.6f", last.temperatureLoss)),
+            ("autodeco.final_top_p_loss", String(format: "%.6f", last.topPLoss)),
+            ("autodeco.train_positions_per_second", String(format: "%.1f", speed)),
+        ]
+        if val.count > 0 {
+            let report = HeadsEvaluation.evaluate(val, output: output, heads: trainer.heads, pool: pool)
+            printReport(report)
+            if let e = report.perToken {
+                metadata.append(("autodeco.val_soft_top_p_objective", String(format: "%.6f", e.objective)))
+                metadata.append(("autodeco.val_nll", String(format: "%.6f", e.plain)))
+            }
+        }
+        try trainer.heads.safetensors(metadata: metadata).write(to: (out as NSString).appendingPathComponent("model.safetensors"))
+        let c = base.config
+        let configJSON = JSON.object([
+            ("model_type", .string("autodeco")),
+            ("base_model_type", .string(c.architecture)),
+            ("base_model_name_or_path", .string((model as NSString).lastPathComponent)),
+            ("enable_temperature_head", .bool(true)),
+            ("enable_top_p_head", .bool(true)),
+            ("use_enhanced_features", .bool(true)),
+            ("hidden_size", .number(Double(c.dim))),
+            ("vocab_size", .number(Double(c.vocabSize))),
+            ("num_hidden_layers", .number(Double(c.layerCount))),
+            ("num_attention_heads", .number(Double(c.headCount))),
+            ("num_key_value_heads", .number(Double(c.kvHeadCount))),
+            ("intermediate_size", .number(Double(c.ffnDim))),
+        ])
+        try (configJSON.pretty + "\n").write(toFile: (out as NSString).appendingPathComponent("config.json"),
+                                             atomically: true, encoding: .utf8)
+        printError(String(format: "trained %d steps at %.0f positions/s; wrote %@ (%.0f s in all)",
+                          trainer.stepCount, speed, out, Date().timeIntervalSince(start)))
+    }
+}
+
+/// Which examples are held out: a fixed hash of the example index, so the split never
+/// changes when the data file grows or the cache is resumed.
+enum ValidationSplit {
+    static func isValidation(_ index: Int, fraction: Double) -> Bool {
+        var x = UInt64(index) &+ 0x9E37_79B9_7F4A_7C15
+        x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
+        x ^= x >> 31
+        return Double(x % 1_000_000) < fraction * 1_000_000
+    }
+}

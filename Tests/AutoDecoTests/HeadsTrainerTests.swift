@@ -1,0 +1,174 @@
+import Foundation
+import XCTest
+@testable import AutoDeco
+
+/// The heads trainer: analytic gradients against central finite differences of an
+/// independent double-precision implementation of the loss, and a short training run on a
+/// problem whose best temperature is known.
+final class HeadsTrainerTests: XCTestCase {
+    struct Setup {
+        let h: Int, v: Int
+        let output: OutputProjection
+        let positions: TrainingPositions
+    }
+
+    /// Random W_out (logits of spread ~`scale`) and hidden states; targets drawn from
+    /// softmax(l / targetT).
+    static func makeSetup(h: Int = 8, v: Int = 50, count: Int, targetT: Double, scale: Double = 3, seed: UInt64) throws -> Setup {
+        var rng = RandomGenerator(seed: seed)
+        func gauss() -> Double {
+            let u1 = max(rng.nextUnit(), 1e-12), u2 = rng.nextUnit()
+            return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
+        }
+        let w = (0..<(v * h)).map { _ in Float(gauss() * scale / Double(h).squareRoot()) }
+        let output = try OutputProjection(vocabSize: v, hiddenSize: h, weights: w)
+        var hidden = [Float](), targets = [Int32]()
+        for _ in 0..<count {
+            let hv = (0..<h).map { _ in Float(gauss()) }
+            var logits = [Float](repeating: 0, count: v)
+            hv.withUnsafeBufferPointer { hp in logits.withUnsafeMutableBufferPointer { lp in
+                output.logits(hidden: hp.baseAddress!, count: 1, into: lp.baseAddress!)
+            } }
+            let mx = Double(logits.max()!)
+            let e = logits.map { Foundation.exp((Double($0) - mx) / targetT) }
+            var u = rng.nextUnit() * e.reduce(0, +), y = v - 1
+            for (i, x) in e.enumerated() { u -= x; if u < 0 { y = i; break } }
+            hidden += hv
+            targets.append(Int32(y))
+        }
+        return Setup(h: h, v: v, output: output, positions: try TrainingPositions(hiddenSize: h, hidden: hidden, targets: targets))
+    }
+
+    /// The loss without masking, all in Double, straight from DESIGN.md section 10. The top-p
+    /// head's T and statistics inputs are the detached values `features` ([count][5]).
+    static func referenceLoss(_ s: Setup, flat: [Double], features: [[Double]]) -> Double {
+        let h = s.h, v = s.v, w = AutoDecoHeads.width, n = s.positions.count
+        let o = AutoDecoHeads.tensorOffsets(hiddenSize: h)
+        func mlp(_ x: [Double], _ w1: Int, _ b1: Int, _ w2: Int, _ b2: Int) -> Double {
+            var out = flat[b2]
+            for j in 0..<w {
+                var a = flat[b1 + j]
+                for i in 0..<x.count { a += flat[w1 + j * x.count + i] * x[i] }
+                if a > 0 { out += flat[w2 + j] * a }
+            }
+            return 1 / (1 + Foundation.exp(-out))
+        }
+        var tempLoss = 0.0, topPLoss = 0.0
+        for k in 0..<n {
+            let hv = (0..<h).map { Double(s.positions.hidden[k * h + $0]) }
+            let l = (0..<v).map { r in (0..<h).reduce(0.0) { $0 + Double(s.output.weights[r * h + $1]) * hv[$1] } }
+            let y = Int(s.positions.targets[k])
+            let t = 2 * mlp(hv, o[0], o[1], o[2], o[3])
+            let p = mlp(hv + features[k], o[4], o[5], o[6], o[7])
+            func softmax(_ temp: Double) -> [Double] {
+                let mx = l.max()!
+                let e = l.map { Foundation.exp(($0 - mx) / temp) }
+                let z = e.reduce(0, +)
+                return e.map { $0 / z }
+            }
+            let weight = softmax(1)[y]
+            tempLoss += weight * -Foundation.log(softmax(max(t, 0.01))[y])
+            let probs = softmax(t)
+            let order = (0..<v).sorted { l[$0] > l[$1] || (l[$0] == l[$1] && $0 < $1) }
+            var mask = [Double](repeating: 0, count: v), c = 0.0
+            for i in order { c += probs[i]; mask[i] = Foundation.exp(-30 * max(c - p, 0)) }
+            let denom = zip(probs, mask).reduce(0.0) { $0 + $1.0 * $1.1 } + 1e-9
+            topPLoss += -Foundation.log(probs[y] * mask[y] / denom + 1e-9) * weight
+        }
+        return tempLoss / Double(n) + topPLoss / Double(n)
+    }
+
+    func testGradientsMatchFiniteDifferences() throws {
+        let s = try Self.makeSetup(count: 16, targetT: 0.7, seed: 1)
+        var heads = try AutoDecoHeads.randomlyInitialised(hiddenSize: s.h, seed: 7)
+        // Spread the outputs so T and P vary across positions and the masks are active.
+        heads.tempW2 = heads.tempW2.map { $0 * 8 }
+        heads.topPW2 = heads.topPW2.map { $0 * 8 }
+        heads.topPB2 = 1
+        var config = TrainerConfig()
+        config.batchPositions = 16
+        let trainer = try HeadsTrainer(heads: heads, output: s.output, config: config, pool: ThreadPool(threads: 2))
+        let (loss, grad) = trainer.lossAndGradient(s.positions, indices: Array(0..<16)[...], maskDraws: nil)
+        // The detached top-p features at the current parameters.
+        var features: [[Double]] = []
+        for k in 0..<16 {
+            var l = [Float](repeating: 0, count: s.v), probs = [Float](repeating: 0, count: s.v)
+            let hk = Array(s.positions.hidden[k * s.h..<(k + 1) * s.h])
+            var scratch = [Float](repeating: 0, count: 256)
+            let t = heads.temperature(hidden: hk, scratch: &scratch)
+            hk.withUnsafeBufferPointer { hp in l.withUnsafeMutableBufferPointer { lp in
+                s.output.logits(hidden: hp.baseAddress!, count: 1, into: lp.baseAddress!)
+            } }
+            let st = DistributionStats.compute(logits: l, count: s.v, temperature: t, probs: &probs)
+            features.append([Double(t), Double(st.maxProbability), Double(st.entropy), Double(st.variance), Double(st.top5Sum)])
+        }
+        let flat = heads.flatParameters.map(Double.init)
+        let ref = Self.referenceLoss(s, flat: flat, features: features)
+        XCTAssertEqual(loss.total, ref, accuracy: 1e-5 * abs(ref))
+        let sizes = AutoDecoHeads.tensorSizes(hiddenSize: s.h), offsets = AutoDecoHeads.tensorOffsets(hiddenSize: s.h)
+        var rng = RandomGenerator(seed: 3)
+        let eps = 1e-6
+        for (t, name) in AutoDecoHeads.tensorNames.enumerated() {
+            let tensorGrad = grad[offsets[t]..<offsets[t] + sizes[t]]
+            let scale = tensorGrad.map { abs(Double($0)) }.max() ?? 0
+            var worst = 0.0
+            for _ in 0..<min(20, sizes[t]) {
+                let i = offsets[t] + (sizes[t] == 1 ? 0 : Int(rng.next() % UInt64(sizes[t])))
+                var plus = flat, minus = flat
+                plus[i] += eps; minus[i] -= eps
+                let fd = (Self.referenceLoss(s, flat: plus, features: features) - Self.referenceLoss(s, flat: minus, features: features)) / (2 * eps)
+                let err = abs(Double(grad[i]) - fd) / max(abs(fd), 1e-3 * scale, 1e-12)
+                worst = max(worst, err)
+            }
+            print("gradient check \(name): max relative error \(worst) (max |grad| \(scale))")
+            XCTAssertLessThan(worst, 1e-3, name)
+        }
+    }
+
+    func testTrainingMovesTemperatureTowardOptimum() throws {
+        let s = try Self.makeSetup(count: 4096, targetT: 0.5, seed: 11)
+        var config = TrainerConfig()
+        config.learningRate = 3e-3
+        config.batchPositions = 64
+        config.totalSteps = 300
+        config.warmupSteps = 10
+        config.seed = 5
+        let trainer = try HeadsTrainer(heads: try AutoDecoHeads.randomlyInitialised(hiddenSize: s.h, seed: 2),
+                                       output: s.output, config: config, pool: ThreadPool(threads: 2))
+        var first: BatchLoss?, last = BatchLoss()
+        var lossesStart = 0.0, lossesEnd = 0.0
+        var order: [Int] = []
+        for step in 0..<config.totalSteps {
+            if order.count < 64 { order = trainer.shuffledOrder(s.positions.count) }
+            let idx = order.suffix(64); order.removeLast(64)
+            last = try trainer.step(s.positions, indices: idx)
+            if first == nil { first = last }
+            if step < 20 { lossesStart += last.total / 20 }
+            if step >= config.totalSteps - 20 { lossesEnd += last.total / 20 }
+        }
+        print("synthetic training: loss \(lossesStart) → \(lossesEnd), mean T \(first!.meanTemperature) → \(last.meanTemperature), mean P \(first!.meanTopP) → \(last.meanTopP)")
+        XCTAssertLessThan(lossesEnd, lossesStart)
+        XCTAssertLessThan(abs(last.meanTemperature - 0.5), abs(first!.meanTemperature - 0.5))
+        XCTAssertLessThan(last.meanTemperature, 0.75)
+    }
+
+    /// Per-position work is split over threads but reduced in position order: the trained
+    /// parameters are bit-identical for any thread count.
+    func testTrainingIsDeterministicAcrossThreadCounts() throws {
+        let s = try Self.makeSetup(count: 512, targetT: 0.5, seed: 4)
+        var config = TrainerConfig()
+        config.batchPositions = 64
+        config.totalSteps = 16
+        config.seed = 9
+        func train(threads: Int) throws -> [Float] {
+            let trainer = try HeadsTrainer(heads: try AutoDecoHeads.randomlyInitialised(hiddenSize: s.h, seed: 1),
+                                           output: s.output, config: config, pool: ThreadPool(threads: threads))
+            let order = trainer.shuffledOrder(s.positions.count)
+            for step in 0..<config.totalSteps {
+                try trainer.step(s.positions, indices: order[(step % 8) * 64..<(step % 8 + 1) * 64])
+            }
+            return trainer.parameters
+        }
+        XCTAssertEqual(try train(threads: 1), try train(threads: 2))
+    }
+}
