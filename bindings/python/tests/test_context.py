@@ -1,0 +1,279 @@
+"""autodeco.Context: decoding, sampling, heads, generation, cancellation and errors."""
+import threading
+
+import numpy as np
+import pytest
+
+import autodeco
+from autodeco import _lib
+
+PROMPT = "The capital of France is"
+
+
+def test_context_properties(greedy):
+    assert greedy.n_ctx == 256
+    assert greedy.n_past == 0
+    assert greedy.sampler.mode == "greedy"
+    assert not greedy.has_heads
+    assert "n_ctx=256" in repr(greedy)
+    assert greedy.logits is None and greedy.hidden is None
+
+
+def test_sampler_params_defaults_come_from_the_library():
+    d = _lib.autodeco_sampler_default_params()
+    s = autodeco.SamplerParams()
+    assert s.mode == "autodeco" and d.mode == _lib.AUTODECO_SAMPLER_AUTODECO
+    for f in ("temperature", "top_p", "top_k", "min_p", "repetition_penalty", "repetition_window",
+              "use_temperature_head", "use_top_p_head", "seed"):
+        assert getattr(s, f) == getattr(d, f), f
+    c = autodeco.SamplerParams(mode="static", temperature=0.5, top_k=40, seed=7).to_c()
+    assert (c.mode, c.top_k, c.seed) == (_lib.AUTODECO_SAMPLER_STATIC, 40, 7)
+    assert abs(c.temperature - 0.5) < 1e-7
+
+
+def test_context_parameter_errors(model):
+    cases = [
+        (dict(n_ctx=0), "n_ctx"),
+        (dict(n_threads=-1), "n_threads"),
+        (dict(sampler=autodeco.SamplerParams(temperature=-1)), "temperature"),
+        (dict(sampler=autodeco.SamplerParams(mode="static", top_p=0)), "top_p"),
+        (dict(sampler=autodeco.SamplerParams(mode=7)), "sampler.mode"),
+    ]
+    for kwargs, field in cases:
+        with pytest.raises(autodeco.AutodecoError) as e:
+            autodeco.Context(model, **kwargs)
+        assert e.value.code == _lib.AUTODECO_ERR_INVALID_ARGUMENT
+        assert field in e.value.message, (kwargs, e.value.message)
+    with pytest.raises(autodeco.AutodecoError) as e:
+        autodeco.Context(model, n_ctx=2048, memory_limit=1024)
+    assert e.value.code == _lib.AUTODECO_ERR_OUT_OF_MEMORY and e.value.message
+    with pytest.raises(ValueError, match="unknown sampler mode"):
+        autodeco.Context(model, sampler="fancy")
+    with pytest.raises(TypeError):
+        autodeco.Context(model, sampler=3.5)
+
+
+def test_decode_logits_hidden_reset_rewind(greedy, model):
+    ids = model.tokenize(PROMPT)
+    greedy.decode(ids)
+    assert greedy.n_past == len(ids)
+    logits = greedy.logits
+    hidden = greedy.hidden
+    assert logits.shape == (model.n_vocab,) and logits.dtype == np.float32
+    assert hidden.shape == (model.n_embd,) and hidden.dtype == np.float32
+    assert np.isfinite(logits).all() and np.isfinite(hidden).all()
+    logits[:] = 0  # a copy: the library's buffer is untouched
+    assert greedy.logits.std() > 0
+    # greedy sample() is the argmax of the logits and does not advance the context
+    ev = greedy.sample()
+    assert ev.token == int(np.argmax(greedy.logits))
+    assert ev.temperature == 0 and ev.predicted_temperature is None and ev.predicted_top_p is None
+    assert greedy.n_past == len(ids)
+    greedy.rewind(2)
+    assert greedy.n_past == 2
+    greedy.reset()
+    assert greedy.n_past == 0 and greedy.logits is None
+
+
+def test_decode_errors(greedy, model):
+    with pytest.raises(autodeco.AutodecoError) as e:
+        greedy.decode([model.n_vocab])
+    assert e.value.code == _lib.AUTODECO_ERR_INVALID_TOKEN and str(model.n_vocab) in e.value.message
+    with pytest.raises(autodeco.AutodecoError) as e:
+        greedy.decode([])
+    assert e.value.code == _lib.AUTODECO_ERR_INVALID_ARGUMENT and "n_tokens" in e.value.message
+    with pytest.raises(autodeco.AutodecoError) as e:
+        greedy.decode([1] * 257)
+    assert e.value.code == _lib.AUTODECO_ERR_CONTEXT_FULL and "n_ctx is 256" in e.value.message
+    with pytest.raises(autodeco.AutodecoError) as e:
+        greedy.rewind(5)
+    assert e.value.code == _lib.AUTODECO_ERR_INVALID_ARGUMENT and "rewind" in e.value.message
+    with pytest.raises(autodeco.AutodecoError) as e:
+        greedy.step()
+    assert e.value.code == _lib.AUTODECO_ERR_INVALID_ARGUMENT and "nothing to run" in e.value.message
+    with pytest.raises(autodeco.AutodecoError) as e:
+        greedy.predict()
+    assert e.value.code == _lib.AUTODECO_ERR_INVALID_ARGUMENT and "nothing decoded" in e.value.message
+
+
+def test_steps_match_argmax_and_detokenize(greedy, model):
+    ids = model.tokenize(PROMPT)
+    greedy.decode(ids)
+    expected_first = int(np.argmax(greedy.logits))
+    greedy.reset()
+    events = [greedy.step(ids)] + [greedy.step() for _ in range(5)]
+    assert events[0].token == expected_first
+    assert greedy.n_past == len(ids) + 5  # the last sampled token is queued, not yet run
+    assert "".join(e.text for e in events) == model.detokenize([e.token for e in events])
+    assert all(e.temperature == 0 and 0 < e.prob <= 1 for e in events)
+    assert "Paris" in "".join(e.text for e in events)
+
+
+def test_set_sampler(greedy):
+    greedy.set_sampler(mode="static", temperature=0.7, top_k=20, seed=3)
+    s = greedy.sampler
+    assert (s.mode, s.top_k, s.seed) == ("static", 20, 3)
+    with pytest.raises(autodeco.AutodecoError) as e:
+        greedy.set_sampler(temperature=1000)
+    assert e.value.code == _lib.AUTODECO_ERR_INVALID_ARGUMENT and "temperature" in e.value.message
+    assert greedy.sampler.temperature == pytest.approx(0.7)  # unchanged after a failed call
+    greedy.set_sampler("greedy")
+    assert greedy.sampler.mode == "greedy"
+    greedy.set_sampler({"mode": "static", "temperature": 0.0})
+    assert greedy.sampler.mode == "static"
+
+
+def test_autodeco_needs_heads(model):
+    with autodeco.Context(model, n_ctx=64, n_threads=1) as ctx:  # default sampler: autodeco
+        assert ctx.sampler.mode == "autodeco"
+        with pytest.raises(autodeco.AutodecoError) as e:
+            ctx.step(model.tokenize("Hi"))
+        assert e.value.code == _lib.AUTODECO_ERR_NO_HEADS and "heads" in e.value.message
+        ctx.reset()
+        with pytest.raises(autodeco.AutodecoError) as e:
+            list(ctx.generate("Hi", max_tokens=2))
+        assert e.value.code == _lib.AUTODECO_ERR_NO_HEADS
+
+
+def test_heads_on_context(model, heads_path, tmp_path):
+    with autodeco.Context(model, n_ctx=64, n_threads=1) as ctx:
+        assert not ctx.has_heads
+        with pytest.raises(autodeco.AutodecoError) as e:
+            ctx.load_heads(tmp_path / "nothing")
+        assert e.value.code == _lib.AUTODECO_ERR_IO and "nothing" in e.value.message
+        bad = tmp_path / "bad.safetensors"
+        bad.write_bytes(b"\x08" + b"\x00" * 7 + b"{}")
+        with pytest.raises(autodeco.AutodecoError) as e:
+            ctx.load_heads(bad)
+        assert e.value.code in (_lib.AUTODECO_ERR_BAD_FORMAT, _lib.AUTODECO_ERR_UNSUPPORTED)
+        ctx.load_heads(heads_path)
+        assert ctx.has_heads
+        ctx.decode(model.tokenize("Hi"))
+        t, p = ctx.predict()
+        assert 0 < t < 2 and 0 < p < 1
+        ev = ctx.step([1])
+        assert ev.predicted_temperature is not None and ev.predicted_top_p is not None
+
+
+def test_heads_with_model_and_autodeco_values(model_with_heads):
+    with autodeco.Context(model_with_heads, n_ctx=128, n_threads=1,
+                          sampler=autodeco.SamplerParams(seed=1)) as ctx:
+        assert ctx.has_heads
+        events = list(ctx.generate(PROMPT, max_tokens=6))
+        assert len(events) == 6 and ctx.stop_reason == "max_tokens"
+        for ev in events:
+            # pure AutoDeco: the values used are the heads' predictions (multipliers 1)
+            assert 0 < ev.temperature < 2 and ev.temperature == pytest.approx(ev.predicted_temperature)
+            assert 0 < ev.top_p <= 1 and ev.top_p == pytest.approx(ev.predicted_top_p)
+            assert 0 < ev.prob <= 1
+        # override mode: user values replace the predictions
+        ctx.reset()
+        ctx.set_sampler(mode="override", temperature=0.5, top_p=0.9)
+        ev = next(iter(ctx.generate(PROMPT, max_tokens=1)))
+        assert ev.temperature == pytest.approx(0.5) and ev.top_p == pytest.approx(0.9)
+        assert ev.predicted_temperature is not None
+
+
+def test_generate_matches_steps(greedy, model):
+    ids = model.tokenize(PROMPT)
+    stepped = [greedy.step(ids)] + [greedy.step() for _ in range(7)]
+    greedy.reset()
+    generated = list(greedy.generate(PROMPT, max_tokens=8))
+    assert [e.token for e in generated] == [e.token for e in stepped]
+    assert greedy.stop_reason == "max_tokens"
+    assert "".join(e.text for e in generated) == "".join(e.text for e in stepped)
+
+
+def test_generate_stop_string(greedy):
+    text = greedy.generate_text(PROMPT, max_tokens=16, stop=["."])
+    assert greedy.stop_reason == "stop_string"
+    assert "." not in text and "Paris" in text
+
+
+def test_generate_chat_continues_context(greedy, model):
+    out = greedy.generate_text("What is the capital of France?", chat=True, max_tokens=8)
+    assert out
+    n = greedy.n_past
+    assert n > len(model.tokenize("What is the capital of France?"))
+    more = greedy.generate_text([{"role": "user", "content": "Thanks"}], chat=True, max_tokens=2)
+    assert more and greedy.n_past > n  # appended to what the context holds
+
+
+def test_generate_errors(model):
+    with autodeco.Context(model, n_ctx=16, n_threads=1, sampler="greedy") as ctx:
+        with pytest.raises(autodeco.AutodecoError) as e:
+            list(ctx.generate(""))
+        assert e.value.code == _lib.AUTODECO_ERR_INVALID_ARGUMENT and "prompt is empty" in e.value.message
+        with pytest.raises(autodeco.AutodecoError) as e:
+            list(ctx.generate("hello " * 40))
+        assert e.value.code == _lib.AUTODECO_ERR_CONTEXT_FULL and "n_ctx is 16" in e.value.message
+        with pytest.raises(autodeco.AutodecoError) as e:
+            list(ctx.generate("hi", max_tokens=-1))
+        assert e.value.code == _lib.AUTODECO_ERR_INVALID_ARGUMENT and "max_tokens" in e.value.message
+        ctx.reset()
+        # context full while generating is a stop reason, not an error
+        list(ctx.generate("hello", max_tokens=100))
+        assert ctx.stop_reason == "context_full" and ctx.n_past <= 16
+
+
+def test_cancel_from_another_thread(greedy):
+    timer = None
+    count = 0
+    for ev in greedy.generate(PROMPT, max_tokens=200):
+        count += 1
+        if timer is None:
+            timer = threading.Timer(0.01, greedy.cancel)
+            timer.start()
+    timer.join()
+    assert greedy.stop_reason == "cancelled"
+    assert count < 200
+
+
+def test_breaking_out_stops_generation(greedy, model):
+    gen = greedy.generate(PROMPT, max_tokens=100)
+    first = next(gen)
+    assert first.token >= 0
+    gen.close()
+    assert greedy.stop_reason in ("callback", "cancelled")
+    n = greedy.n_past
+    assert n < len(model.tokenize(PROMPT)) + 10
+    # the context is usable again, and a kept-but-unfinished iterator is ended by the next call
+    kept = greedy.generate(" and", max_tokens=100)
+    next(kept)
+    greedy.reset()
+    assert list(kept) == []
+    assert greedy.n_past == 0
+
+
+def test_close_during_generation(model):
+    ctx = autodeco.Context(model, n_ctx=64, n_threads=1, sampler="greedy")
+    gen = ctx.generate(PROMPT, max_tokens=50)
+    next(gen)
+    ctx.close()  # stops the worker before freeing
+    assert list(gen) == []
+    ctx.close()
+
+
+def test_two_contexts_share_a_model(model):
+    outs = [None, None]
+
+    def run(i):
+        with autodeco.Context(model, n_ctx=64, n_threads=1, sampler="greedy") as ctx:
+            outs[i] = [e.token for e in ctx.generate(PROMPT, max_tokens=4)]
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outs[0] == outs[1] and len(outs[0]) == 4
+
+
+@pytest.mark.xfail(strict=False, reason="engine bug: text held back as a possible stop-string prefix is dropped "
+                                        "when generation ends at max_tokens (Generation.swift never flushes it)")
+def test_held_back_text_is_delivered_at_max_tokens(greedy):
+    # greedy: the first token after PROMPT is " Paris", a prefix of the stop string, so it is held
+    # back; generation then ends at max_tokens and the held text must still reach the caller.
+    text = greedy.generate_text(PROMPT, max_tokens=1, stop=[" Paris is great"])
+    assert greedy.stop_reason == "max_tokens"
+    assert text == " Paris"
