@@ -27,7 +27,7 @@ let package = Package(
         .systemLibrary(name: "AutoDecoHeader"),
         .target(name: "CAutoDeco", dependencies: ["AutoDeco", "AutoDecoHeader"], swiftSettings: engineFlags,
                 // The Swift runtime goes inside libautodeco.so: hosts need only libc, libstdc++, OpenBLAS.
-                linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+                linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-soname=libautodeco.so"])]),
         .executableTarget(name: "autodeco-cli",
                           dependencies: ["AutoDeco", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: engineFlags),

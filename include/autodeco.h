@@ -149,7 +149,9 @@ typedef enum autodeco_sampler_mode {
     AUTODECO_SAMPLER_GREEDY = 0,   /* the most likely token */
     AUTODECO_SAMPLER_STATIC = 1,   /* fixed temperature / top_k / top_p / min_p */
     AUTODECO_SAMPLER_AUTODECO = 2, /* heads' T and P, scaled by temperature and top_p (1 = pure) */
-    AUTODECO_SAMPLER_OVERRIDE = 3  /* temperature and top_p replace the heads' predictions */
+    AUTODECO_SAMPLER_OVERRIDE = 3, /* temperature and top_p replace the heads' predictions */
+    AUTODECO_SAMPLER_MEAN = 4      /* static T, P = the heads' held-out average (MeanShift), scaled
+                                      like AUTODECO; needs heads whose checkpoint records it */
 } autodeco_sampler_mode;
 
 typedef struct autodeco_sampler_params {

@@ -30,7 +30,7 @@ extension SamplerParams {
     init(_ c: autodeco_sampler_params) throws {
         self.init()
         guard let m = Mode(rawValue: c.mode) else {
-            throw ABIError.invalid("sampler.mode \(c.mode) is not an autodeco_sampler_mode (0–3)")
+            throw ABIError.invalid("sampler.mode \(c.mode) is not an autodeco_sampler_mode (0–4)")
         }
         mode = m
         temperature = c.temperature
@@ -149,6 +149,7 @@ public func autodeco_step(_ ctx: OpaquePointer?, _ out: UnsafeMutablePointer<aut
         guard !box.context.pending.isEmpty else {
             throw ABIError.invalid("nothing to run: feed a prompt with autodeco_feed() first")
         }
+        try box.context.checkSamplerCanRun()
         try box.context.evaluate()
         box.hasLogits = true
         let s = try box.context.sampleCurrent()

@@ -59,6 +59,9 @@ struct SamplingOptions: ParsableArguments {
     @Flag(name: .customLong("override"), help: "With --temp/--top-p: replace the heads' predictions (still reported).")
     var override = false
 
+    @Flag(name: .customLong("mean"), help: "Static sampling at the heads' recorded held-out mean T and p (MeanShift baseline).")
+    var mean = false
+
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
@@ -72,6 +75,7 @@ struct SamplingOptions: ParsableArguments {
         if greedy { p.mode = .greedy; return p }
         p.temperature = temperature ?? 1
         p.topP = topP ?? 1
+        if mean { p.mode = .mean; return p }
         if hasHeads && (autodecoScale || (temperature == nil && topP == nil)) {
             p.mode = .autodeco
         } else if hasHeads && override {

@@ -79,6 +79,7 @@ struct Trace: ParsableCommand {
         case .staticSampling: return "static T=\(p.temperature) top-p=\(p.topP)"
         case .autodeco: return "autodeco (T×\(p.temperature), p×\(p.topP)), seed \(p.seed)"
         case .override: return "override T=\(p.temperature) top-p=\(p.topP)"
+        case .mean: return "mean (the heads' held-out mean T, p)"
         }
     }
 }

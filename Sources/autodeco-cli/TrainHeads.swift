@@ -137,6 +137,11 @@ struct TrainHeads: ParsableCommand {
         if val.count > 0 {
             let report = HeadsEvaluation.evaluate(val, output: output, heads: trainer.heads, pool: pool)
             printReport(report)
+            if let t = report.headsMeanTemperature, let p = report.headsMeanTopP {
+                // The calibrated static pair behind the "mean" sampler mode (MeanShift).
+                metadata.append((AutoDecoHeads.meanTemperatureKey, String(format: "%.6f", t)))
+                metadata.append((AutoDecoHeads.meanTopPKey, String(format: "%.6f", p)))
+            }
             if let e = report.perToken {
                 metadata.append(("autodeco.val_soft_top_p_objective", String(format: "%.6f", e.objective)))
                 metadata.append(("autodeco.val_nll", String(format: "%.6f", e.plain)))

@@ -26,6 +26,12 @@ public struct AutoDecoHeads: Sendable {
     public var topPB2: Float
     /// Where the heads came from, for display.
     public var source: String = ""
+    /// The heads' average T and P on held-out data (from the checkpoint's metadata), used by
+    /// the `mean` sampler mode; nil when the checkpoint does not record them.
+    public var meanTemperature: Float?
+    public var meanTopP: Float?
+    public static let meanTemperatureKey = "autodeco.mean_temperature"
+    public static let meanTopPKey = "autodeco.mean_top_p"
 
     public var topPInputSize: Int { hiddenSize + 5 }
 

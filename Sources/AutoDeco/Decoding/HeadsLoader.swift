@@ -17,8 +17,13 @@ public enum HeadsLoader {
         }
         // Merge all files (a sharded or full checkpoint may spread the heads over several).
         var merged = SafeTensors(tensors: [])
+        var meanT: Float?, meanP: Float?
         for f in files {
             let st = try SafeTensors(path: f)
+            for (k, v) in st.metadata {
+                if k == AutoDecoHeads.meanTemperatureKey, let x = Float(v), x > 0, x <= 100 { meanT = x }
+                if k == AutoDecoHeads.meanTopPKey, let x = Float(v), x > 0, x <= 1 { meanP = x }
+            }
             for name in st.order {
                 guard let t = st.tensors[name], name.contains("temp_head") || name.contains("top_p_head") else { continue }
                 merged.tensors[name] = t
@@ -27,6 +32,8 @@ public enum HeadsLoader {
         }
         var heads = try AutoDecoHeads(safetensors: merged, hiddenSize: hiddenSize)
         heads.source = path
+        heads.meanTemperature = meanT
+        heads.meanTopP = meanP
         return heads
     }
 

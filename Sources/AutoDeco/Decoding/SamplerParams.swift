@@ -11,6 +11,9 @@ public struct SamplerParams: Sendable, Equatable {
         case autodeco = 2
         /// The user's temperature and top-p replace the predictions (heads still reported).
         case override = 3
+        /// A static pair equal to the heads' average T and P on held-out data (recorded in the
+        /// checkpoint), scaled by temperature and topP like `autodeco`: the MeanShift baseline.
+        case mean = 4
     }
 
     public var mode: Mode = .greedy
@@ -41,7 +44,7 @@ public struct SamplerParams: Sendable, Equatable {
         guard temperature.isFinite, temperature >= 0, temperature <= 100 else {
             throw ContextError.invalidParameter("temperature \(temperature) must be in [0, 100]")
         }
-        guard topP.isFinite, topP > 0, topP <= 1 || mode == .autodeco else {
+        guard topP.isFinite, topP > 0, topP <= 1 || mode == .autodeco || mode == .mean else {
             throw ContextError.invalidParameter("top_p \(topP) must be in (0, 1]")
         }
         guard topP <= 100 else { throw ContextError.invalidParameter("top_p \(topP) is too large") }

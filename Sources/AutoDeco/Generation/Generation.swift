@@ -42,6 +42,7 @@ extension InferenceContext {
     public func generate(prompt: [Int32], options: GenerationOptions = GenerationOptions(),
                          onToken: (GenerationEvent) throws -> Bool) throws -> StopReason {
         guard options.maxTokens >= 0 else { throw ContextError.invalidParameter("max tokens must be ≥ 0") }
+        try checkSamplerCanRun()
         clearCancel()
         try feed(prompt)
         var detokenizer = StreamingDetokenizer(tokenizer: model.tokenizer)

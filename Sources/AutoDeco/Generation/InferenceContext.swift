@@ -159,6 +159,16 @@ public final class InferenceContext {
         return Prediction(temperature: t, topP: p, stats: stats)
     }
 
+    /// Fails early (before any forward pass changes the context) when the sampler needs heads
+    /// the context does not have.
+    public func checkSamplerCanRun() throws {
+        let mode = params.sampler.mode
+        if (mode == .autodeco || mode == .override || mode == .mean) && heads == nil { throw ContextError.noHeads }
+        if mode == .mean && (heads?.meanTemperature == nil || heads?.meanTopP == nil) {
+            throw ContextError.invalidParameter("the mean sampler needs heads whose checkpoint records their mean T and P (\(AutoDecoHeads.meanTemperatureKey))")
+        }
+    }
+
     /// Chooses the next token from the current logits with the context's sampler settings.
     public func sampleCurrent() throws -> SampledToken {
         let sp = params.sampler
@@ -174,6 +184,10 @@ public final class InferenceContext {
             return sampler.greedy(transformer.state.logits)
         case .staticSampling:
             break
+        case .mean:
+            try checkSamplerCanRun()
+            temperature = (heads?.meanTemperature ?? 1) * sp.temperature
+            topP = min(max((heads?.meanTopP ?? 1) * sp.topP, 0), 1)
         case .autodeco, .override:
             guard let prediction = lastPrediction else {
                 throw ContextError.noHeads
@@ -197,6 +211,7 @@ public final class InferenceContext {
     /// One forward pass over the pending tokens, then one sampled token, which becomes the
     /// next pending token.
     public func step() throws -> SampledToken {
+        try checkSamplerCanRun()
         try evaluate()
         let s = try sampleCurrent()
         try feed([s.token])

@@ -250,7 +250,8 @@ class Model:
 # ---- sampler ------------------------------------------------------------------------------------
 
 _MODES = {"greedy": _c.AUTODECO_SAMPLER_GREEDY, "static": _c.AUTODECO_SAMPLER_STATIC,
-          "autodeco": _c.AUTODECO_SAMPLER_AUTODECO, "override": _c.AUTODECO_SAMPLER_OVERRIDE}
+          "autodeco": _c.AUTODECO_SAMPLER_AUTODECO, "override": _c.AUTODECO_SAMPLER_OVERRIDE,
+          "mean": _c.AUTODECO_SAMPLER_MEAN}
 _MODE_NAMES = {v: k for k, v in _MODES.items()}
 _SD = _c.autodeco_sampler_default_params()  # the library's defaults are the only defaults
 
@@ -258,7 +259,8 @@ _SD = _c.autodeco_sampler_default_params()  # the library's defaults are the onl
 @dataclasses.dataclass
 class SamplerParams:
     """autodeco_sampler_params. mode: "autodeco" (heads' T and p, scaled by temperature and
-    top_p), "greedy", "static" (fixed values) or "override" (the values replace the heads').
+    top_p), "greedy", "static" (fixed values), "override" (the values replace the heads') or
+    "mean" (the heads' recorded held-out mean T and p, scaled like "autodeco").
     Defaults come from autodeco_sampler_default_params(); the library validates the values."""
     mode: str = _MODE_NAMES.get(_SD.mode, "autodeco")
     temperature: float = _SD.temperature
