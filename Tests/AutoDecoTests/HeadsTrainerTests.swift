@@ -171,4 +171,24 @@ final class HeadsTrainerTests: XCTestCase {
         }
         XCTAssertEqual(try train(threads: 1), try train(threads: 2))
     }
+
+    /// The evaluation grid's shortcut equals the direct soft top-p NLL.
+    func testGridNLLsMatchDirectObjective() throws {
+        var rng = RandomGenerator(seed: 21)
+        let n = 300
+        let logits = (0..<n).map { _ in Float(rng.nextUnit() * 12 - 6) }
+        var keys = [UInt64](repeating: 0, count: n), sorted = [Float](repeating: 0, count: n)
+        let rank = SoftTopPObjective.sortDescending(logits, count: n, target: 17, keys: &keys, sorted: &sorted)
+        var a = [Double](repeating: 0, count: n), b = a, c = a
+        let ps: [Float] = [0.3, 0.7, 0.9, 0.95, 1.0]
+        for t: Float in [0.3, 0.8, 1.4] {
+            var grid = [Double](repeating: 0, count: ps.count)
+            SoftTopPObjective.nlls(sorted: sorted, count: n, rank: rank, temperature: t, topPs: ps, c: &a, q: &b, into: &grid)
+            for (i, p) in ps.enumerated() {
+                let direct = SoftTopPObjective.terms(sorted: sorted, count: n, rank: rank, temperature: t, topP: p, weight: 1,
+                                                     gradients: false, p: &a, m: &b, e: &c).nll
+                XCTAssertEqual(grid[i], direct, accuracy: 1e-9 * max(1, abs(direct)), "T \(t) P \(p)")
+            }
+        }
+    }
 }

@@ -41,6 +41,16 @@ public enum HeadsEvaluation {
         let all = Array(0..<n)
         func run(_ settingPairs: [(Float, Float)], withHeads: AutoDecoHeads?, into totals: inout [Double]) {
             let width = settingPairs.count + (withHeads == nil ? 0 : 1)
+            // Static pairs grouped by temperature: one pass over the vocabulary per T.
+            var groups: [(t: Float, ps: [Float], slots: [Int])] = []
+            for (i, pair) in settingPairs.enumerated() {
+                if let g = groups.firstIndex(where: { $0.t == pair.0 }) {
+                    groups[g].ps.append(pair.1); groups[g].slots.append(i)
+                } else {
+                    groups.append((pair.0, [pair.1], [i]))
+                }
+            }
+            let widest = groups.map { $0.ps.count }.max() ?? 0
             var start = 0
             while start < n {
                 let idx = all[start..<min(start + batchSize, n)]
@@ -51,16 +61,25 @@ public enum HeadsEvaluation {
                     guard let base = out.baseAddress else { return }
                     pool.parallelFor(b) { range, thread in
                         let s = batch.scratch(forThread: thread)
+                        let values = UnsafeMutablePointer<Double>.allocate(capacity: max(widest, 1))
+                        defer { values.deallocate() }
                         for k in range {
-                            func score(_ t: Float, _ p: Float, _ slot: Int) {
-                                let terms = SoftTopPObjective.terms(sorted: batch.sorted + k * v, count: v, rank: batch.ranks[k],
-                                                                    temperature: t, topP: p, weight: 1, gradients: false,
-                                                                    p: s.p, m: s.m, e: s.e)
-                                base[(k * width + slot) * 2] = terms.nll * batch.weights[k]
-                                base[(k * width + slot) * 2 + 1] = terms.nll
+                            let w = batch.weights[k], row = batch.sorted + k * v
+                            func store(_ nll: Double, _ slot: Int) {
+                                base[(k * width + slot) * 2] = nll * w
+                                base[(k * width + slot) * 2 + 1] = nll
                             }
-                            for (i, pair) in settingPairs.enumerated() { score(pair.0, pair.1, i) }
-                            if withHeads != nil { score(batch.temperatures[k], batch.topPs[k], settingPairs.count) }
+                            for g in groups {
+                                SoftTopPObjective.nlls(sorted: row, count: v, rank: batch.ranks[k], temperature: g.t,
+                                                       topPs: g.ps, c: s.p, q: s.m, into: values)
+                                for (j, slot) in g.slots.enumerated() { store(values[j], slot) }
+                            }
+                            if withHeads != nil {
+                                let terms = SoftTopPObjective.terms(sorted: row, count: v, rank: batch.ranks[k],
+                                                                    temperature: batch.temperatures[k], topP: batch.topPs[k],
+                                                                    weight: 1, gradients: false, p: s.p, m: s.m, e: s.e)
+                                store(terms.nll, settingPairs.count)
+                            }
                         }
                     }
                 }

@@ -119,4 +119,42 @@ public enum SoftTopPObjective {
         out.nllGradT = -acc * invT * invT
         return out
     }
+
+    /// The soft top-p NLL −ln(p̃[y] + 1e-9) (unweighted) at one temperature for many top-p
+    /// values, for evaluation grids. Since c is non-decreasing, the active masks form a suffix,
+    /// and exp(−α(c_j − P)) = exp(−α c_j) · exp(α P): after one pass per temperature each P
+    /// costs a binary search. `c` and `q` are scratch of n Doubles; `out` receives one value per P.
+    public static func nlls(sorted l: UnsafePointer<Float>, count n: Int, rank r: Int, temperature: Float,
+                            topPs: [Float], c: UnsafeMutablePointer<Double>, q: UnsafeMutablePointer<Double>,
+                            into out: UnsafeMutablePointer<Double>) {
+        let invT = 1 / Double(temperature), mx = Double(l[0])
+        var z = 0.0
+        for j in 0..<n { let v = exp((Double(l[j]) - mx) * invT); c[j] = v; z += v }
+        let invZ = 1 / z
+        let pr = c[r] * invZ
+        var cum = 0.0, ar = 0.0
+        for j in 0..<n {
+            let pj = c[j] * invZ
+            cum += pj
+            let a = exp(-alpha * cum)
+            if j == r { ar = a }
+            q[j] = pj * a
+            c[j] = cum
+        }
+        // Suffix sums of p_j · exp(−α c_j), from the small end: a prefix-sum difference would
+        // cancel catastrophically (the tail is ~e^(−αP) times the head).
+        var j = n - 1, tail = 0.0
+        while j >= 0 { tail += q[j]; q[j] = tail; j -= 1 }
+        for (i, bigPf) in topPs.enumerated() {
+            let bigP = Double(bigPf)
+            // First index with c_j > P.
+            var lo = 0, hi = n
+            while lo < hi { let mid = (lo + hi) / 2; if c[mid] > bigP { hi = mid } else { lo = mid + 1 } }
+            let scale = exp(alpha * bigP)
+            let head = lo > 0 ? c[lo - 1] : 0
+            let s = head + (lo < n ? scale * q[lo] : 0)
+            let mr = r >= lo ? ar * scale : 1
+            out[i] = -log(pr * mr / (s + 1e-9) + 1e-9)
+        }
+    }
 }
