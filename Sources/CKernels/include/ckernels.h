@@ -77,6 +77,9 @@ uint32_t ck_atomic_add_u32(uint32_t *p, uint32_t v);         // returns the old 
 int ck_atomic_cas_u32(uint32_t *p, uint32_t expected, uint32_t desired);  // 1 if swapped
 int64_t ck_atomic_add_i64(int64_t *p, int64_t v);            // returns the old value
 void ck_atomic_store_i64(int64_t *p, int64_t v);
+uint64_t ck_atomic_load_u64(const uint64_t *p);
+void ck_atomic_store_u64(uint64_t *p, uint64_t v);
+int ck_atomic_cas_u64(uint64_t *p, uint64_t expected, uint64_t desired);  // 1 if swapped
 void ck_cpu_relax(void);                                     // pause
 /// Sleep while *p == expected (spurious wake-ups possible).
 void ck_futex_wait(uint32_t *p, uint32_t expected);
