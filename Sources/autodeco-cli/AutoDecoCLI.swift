@@ -7,6 +7,6 @@ struct AutoDecoCLI: ParsableCommand {
         commandName: "autodeco",
         abstract: "Run GGUF language models with AutoDeco decoding (per-token temperature and top-p).",
         version: AutoDecoVersion.string,
-        subcommands: [Generate.self, Info.self, Tokenize.self, Detokenize.self, Logits.self, Dump.self]
+        subcommands: [Generate.self, Info.self, Tokenize.self, Detokenize.self, Logits.self, Dump.self, Bench.self]
     )
 }
