@@ -61,7 +61,7 @@ final class KernelAttentionTests: XCTestCase {
             XCTAssertEqual(Double(st.entropy), entropy, accuracy: 1e-5 * max(entropy, 1))
             XCTAssertEqual(Double(st.variance), variance, accuracy: 1e-5 * variance)
             XCTAssertEqual(Double(st.top5Sum), sorted[0..<5].reduce(0, +), accuracy: 1e-6)
-            for i in stride(from: 0, to: n, by: 97) { XCTAssertEqual(Double(probs[i]), q[i], accuracy: 1e-6 * q[i] + 1e-30) }
+            for i in stride(from: 0, to: n, by: 97) { XCTAssertEqual(Double(probs[i]), q[i], accuracy: 2e-5 * q[i] + 1e-30) }  // float (l − max)/T rounding
         }
         XCTAssertEqual(Sampler.argmax([1, 3, 3, 2], 4), 1)
     }
