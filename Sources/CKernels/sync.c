@@ -29,6 +29,15 @@ int64_t ck_atomic_add_i64(int64_t *p, int64_t v) {
 void ck_atomic_store_i64(int64_t *p, int64_t v) {
     atomic_store_explicit((_Atomic int64_t *)p, v, memory_order_seq_cst);
 }
+uint64_t ck_atomic_load_u64(const uint64_t *p) {
+    return atomic_load_explicit((const _Atomic uint64_t *)p, memory_order_seq_cst);
+}
+void ck_atomic_store_u64(uint64_t *p, uint64_t v) {
+    atomic_store_explicit((_Atomic uint64_t *)p, v, memory_order_seq_cst);
+}
+int ck_atomic_cas_u64(uint64_t *p, uint64_t expected, uint64_t desired) {
+    return atomic_compare_exchange_strong((_Atomic uint64_t *)p, &expected, desired);
+}
 
 void ck_cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)

@@ -8,6 +8,6 @@ struct AutoDecoCLI: ParsableCommand {
         abstract: "Run GGUF language models with AutoDeco decoding (per-token temperature and top-p).",
         version: AutoDecoVersion.string,
         subcommands: [Generate.self, Chat.self, Trace.self, Info.self, Tokenize.self, Detokenize.self, Logits.self,
-                      Dump.self, TrainHeads.self, EvalHeads.self]
+                      Dump.self, TrainHeads.self, EvalHeads.self, Bench.self]
     )
 }

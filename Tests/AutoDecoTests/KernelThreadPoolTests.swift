@@ -34,6 +34,44 @@ final class KernelThreadPoolTests: XCTestCase {
         }
     }
 
+    /// A worker that never gets its core (held) must not hold up a job: the caller claims
+    /// every chunk itself. When the worker is let go it must not run (or skip) chunks of jobs
+    /// that are over, and it joins later jobs normally.
+    func testJobsCompleteWhileWorkerIsStalled() {
+        let pool = ThreadPool(threads: 2, spinIterations: 100)
+        let count = 4096
+        let hits = UnsafeMutablePointer<Int>.allocate(capacity: count)
+        let byWorker = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        defer { hits.deallocate(); byWorker.deallocate() }
+        func runJobs(_ n: Int) {
+            for _ in 0..<n {
+                hits.initialize(repeating: 0, count: count)
+                pool.parallelFor(count) { range, thread in
+                    if thread != 0 { byWorker.pointee += range.count }
+                    for i in range { hits[i] += 1 }
+                }
+                XCTAssertTrue((0..<count).allSatisfy { hits[$0] == 1 })
+            }
+        }
+        pool.holdWorkers(true)
+        byWorker.pointee = 0
+        runJobs(500)
+        XCTAssertEqual(byWorker.pointee, 0, "a held worker ran work")
+        pool.holdWorkers(false)
+        // The released worker wakes up holding a stale generation, then takes part again.
+        runJobs(2000)
+        // A generous bound, not a timing test: with the worker stalled a 1000-job loop of
+        // tiny jobs must not take anywhere near a scheduler time slice per job.
+        pool.holdWorkers(true)
+        var t0 = timespec(), t1 = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t0)
+        for _ in 0..<1000 { pool.parallelFor(64) { _ in } }
+        clock_gettime(CLOCK_MONOTONIC, &t1)
+        pool.holdWorkers(false)
+        let seconds = Double(t1.tv_sec - t0.tv_sec) + Double(t1.tv_nsec - t0.tv_nsec) / 1e9
+        XCTAssertLessThan(seconds, 2.0)
+    }
+
     func testNestedCallRunsSerially() {
         let pool = ThreadPool(threads: 2)
         let total = UnsafeMutablePointer<Int>.allocate(capacity: 8)

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CBLAS
+import CKernels
 
 /// The two AutoDeco heads (DESIGN.md section 10; official layout Linear → ReLU → Linear → Sigmoid,
 /// hidden width 256). With H the model's hidden size, h the final normed hidden state and l
@@ -188,42 +189,16 @@ public struct DistributionStats: Sendable, Equatable {
     public var top5Sum: Float
 
     /// Computes q = softmax(logits / (temperature + 1e-8)) into `probs` (which sampling can then
-    /// reuse) and its statistics, in two sweeps over the vocabulary.
+    /// reuse) and its statistics, in two SIMD sweeps over the vocabulary (C kernel).
     public static func compute(logits: UnsafePointer<Float>, count n: Int, temperature: Float,
                                probs: UnsafeMutablePointer<Float>) -> DistributionStats {
-        let t = temperature + 1e-8
-        var maxLogit = logits[0]
-        for i in 1..<n where logits[i] > maxLogit { maxLogit = logits[i] }
-        // Sweep 1: exponentials and their sum.
-        var sum: Double = 0
-        let invT = 1 / t
-        for i in 0..<n {
-            let e = expf((logits[i] - maxLogit) * invT)
-            probs[i] = e
-            sum += Double(e)
-        }
-        // Sweep 2: normalise, and gather entropy, moments and the five largest.
-        let inv = Float(1 / sum)
-        var entropy: Double = 0, sumQ: Double = 0, sumQ2: Double = 0
-        var top = (Float(0), Float(0), Float(0), Float(0), Float(0))
-        for i in 0..<n {
-            let q = probs[i] * inv
-            probs[i] = q
-            entropy -= Double(q) * Double(logf(q + 1e-8))
-            sumQ += Double(q)
-            sumQ2 += Double(q) * Double(q)
-            if q > top.4 {
-                if q > top.0 { top = (q, top.0, top.1, top.2, top.3) }
-                else if q > top.1 { top = (top.0, q, top.1, top.2, top.3) }
-                else if q > top.2 { top = (top.0, top.1, q, top.2, top.3) }
-                else if q > top.3 { top = (top.0, top.1, top.2, q, top.3) }
-                else { top.4 = q }
+        var out: (Float, Float, Float, Float) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &out) { raw in
+            if let o = raw.baseAddress?.assumingMemoryBound(to: Float.self) {
+                ck_distribution_stats(logits, Int64(n), temperature, probs, o)
             }
         }
-        let mean = sumQ / Double(n)
-        let variance = n > 1 ? (sumQ2 - Double(n) * mean * mean) / Double(n - 1) : 0
-        return DistributionStats(maxProbability: top.0, entropy: Float(entropy), variance: Float(variance),
-                                 top5Sum: top.0 + top.1 + top.2 + top.3 + top.4)
+        return DistributionStats(maxProbability: out.0, entropy: out.1, variance: out.2, top5Sum: out.3)
     }
 }
 

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CKernels
 
 /// One sampled token and the decoding values actually used for it.
 public struct SampledToken: Sendable, Equatable {
@@ -38,13 +39,7 @@ public final class Sampler {
 
     /// Index of the largest logit (the first one on ties, as llama.cpp).
     public static func argmax(_ logits: UnsafePointer<Float>, _ n: Int) -> Int {
-        var best = 0
-        var bestValue = logits[0]
-        for i in 1..<n where logits[i] > bestValue {
-            best = i
-            bestValue = logits[i]
-        }
-        return best
+        Int(ck_argmax_f32(logits, Int64(n)))
     }
 
     /// softmax(logits / temperature) into `out`; returns the index of the maximum.
@@ -52,16 +47,8 @@ public final class Sampler {
     public static func softmax(_ logits: UnsafePointer<Float>, _ n: Int, temperature: Float,
                                into out: UnsafeMutablePointer<Float>) -> Int {
         let best = argmax(logits, n)
-        let maxValue = logits[best]
-        let invT = 1 / temperature
-        var sum: Float = 0
-        for i in 0..<n {
-            let e = expf((logits[i] - maxValue) * invT)
-            out[i] = e
-            sum += e
-        }
-        let inv = 1 / sum
-        for i in 0..<n { out[i] *= inv }
+        let sum = ck_exp_sum(logits, out, Int64(n), logits[best], 1 / temperature)
+        ck_scale_f32(out, Int64(n), Float(1 / sum))
         return best
     }
 

@@ -80,6 +80,10 @@ public final class MatVec {
         public init(weights: UnsafeRawPointer, type: GGMLType, rows: Int, out: UnsafeMutablePointer<Float>) {
             self.weights = weights; self.type = type; self.rows = rows; self.out = out
         }
+        /// The whole of `matrix`, results to `out`.
+        public init(_ matrix: WeightMatrix, out: UnsafeMutablePointer<Float>) {
+            self.init(weights: matrix.data, type: matrix.type, rows: matrix.rows, out: out)
+        }
     }
 
     /// Several matrices with the same input (q/k/v, or gate/up) in one parallel pass: x is

@@ -9,6 +9,28 @@ final class LinearLayer {
         matMul = MatMul(pool: pool, maxCols: maxCols)
     }
 
+    /// Several matrices with the same input (q/k/v, gate/up). Decode runs them as one fused
+    /// matrix-vector product (x quantised once, one pool hand-off); prefill one matmul each.
+    func apply(_ p: FusedProduct, input: UnsafePointer<Float>, batch: Int) {
+        if batch == 1, let cols = p.matrices.first?.cols {
+            try? matVec.multiply(p.jobs, cols: cols, x: input)
+            for (i, bias) in p.biases.enumerated() {
+                if let bias { addBias(bias, to: p.outputs[i], rows: p.matrices[i].rows, batch: 1) }
+            }
+            return
+        }
+        for (i, w) in p.matrices.enumerated() {
+            apply(w, input: input, batch: batch, output: p.outputs[i], bias: p.biases[i])
+        }
+    }
+
+    private func addBias(_ bias: [Float], to output: UnsafeMutablePointer<Float>, rows: Int, batch: Int) {
+        bias.withUnsafeBufferPointer { b in
+            guard let bp = b.baseAddress else { return }
+            for t in 0..<batch { add(output + t * rows, bp, count: rows) }
+        }
+    }
+
     /// `input` is [batch][W.cols], `output` [batch][W.rows]. Shapes were checked when the
     /// weights were loaded, so the kernels cannot fail here.
     func apply(_ w: WeightMatrix, input: UnsafePointer<Float>, batch: Int, output: UnsafeMutablePointer<Float>,
@@ -18,11 +40,22 @@ final class LinearLayer {
         } else {
             try? matMul.multiply(w.data, w.type, rows: w.rows, cols: w.cols, x: input, n: batch, out: output)
         }
-        if let bias {
-            bias.withUnsafeBufferPointer { b in
-                guard let bp = b.baseAddress else { return }
-                for t in 0..<batch { add(output + t * w.rows, bp, count: w.rows) }
-            }
-        }
+        if let bias { addBias(bias, to: output, rows: w.rows, batch: batch) }
+    }
+}
+
+/// Matrices that multiply the same input, with their outputs and optional biases, prepared
+/// once per layer so a decode step allocates nothing.
+struct FusedProduct {
+    let matrices: [WeightMatrix]
+    let outputs: [UnsafeMutablePointer<Float>]
+    let biases: [[Float]?]
+    let jobs: [MatVec.Job]
+
+    init(_ parts: [(WeightMatrix, UnsafeMutablePointer<Float>, [Float]?)]) {
+        matrices = parts.map(\.0)
+        outputs = parts.map(\.1)
+        biases = parts.map(\.2)
+        jobs = parts.map { MatVec.Job($0.0, out: $0.1) }
     }
 }

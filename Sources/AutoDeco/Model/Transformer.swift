@@ -14,7 +14,6 @@ final class RunState {
     let v: UnsafeMutablePointer<Float>        // [batch][kvDim]
     let hb: UnsafeMutablePointer<Float>       // [batch][ffnDim] gate, then silu(gate)·up
     let hb2: UnsafeMutablePointer<Float>      // [batch][ffnDim] up
-    let scores: UnsafeMutablePointer<Float>   // [headCount][contextCapacity]
     let hidden: UnsafeMutablePointer<Float>   // [batch][dim] final normed hidden states
     let logits: UnsafeMutablePointer<Float>   // [vocab] logits of the last position
     private var all: [UnsafeMutablePointer<Float>] = []
@@ -30,10 +29,9 @@ final class RunState {
         x = buffer(n * c.dim); xb = buffer(n * c.dim); xb2 = buffer(n * c.dim)
         q = buffer(n * c.dim); k = buffer(n * kvDim); v = buffer(n * kvDim)
         hb = buffer(n * c.ffnDim); hb2 = buffer(n * c.ffnDim)
-        scores = buffer(c.headCount * contextCapacity)
         hidden = buffer(n * c.dim)
         logits = buffer(c.vocabSize)
-        all = [x, xb, xb2, q, k, v, hb, hb2, scores, hidden, logits]
+        all = [x, xb, xb2, q, k, v, hb, hb2, hidden, logits]
     }
 
     deinit { for p in all { p.deallocate() } }
@@ -48,7 +46,11 @@ final class Transformer {
     let state: RunState
     let pool: ThreadPool
     private let linear: LinearLayer
+    private let attention: Attention
     private let ropeStyle: RopeStyle
+    // Decode products that share an input, per layer: [q, k, v] and [gate, up].
+    private let qkv: [FusedProduct]
+    private let gateUp: [FusedProduct]
 
     init(model: Model, weights: Weights, contextCapacity: Int, batchCapacity: Int, pool: ThreadPool) throws {
         config = model.config
@@ -59,6 +61,10 @@ final class Transformer {
         state = RunState(config: config, batchCapacity: batchCapacity, contextCapacity: contextCapacity)
         linear = LinearLayer(pool: pool, maxCols: max(config.dim, config.ffnDim))
         ropeStyle = config.ropeStyle == .normal ? .interleaved : .neox
+        attention = Attention(config: config, cache: cache, pool: pool)
+        let s = state
+        qkv = weights.layers.map { w in FusedProduct([(w.wq, s.q, w.bq), (w.wk, s.k, w.bk), (w.wv, s.v, w.bv)]) }
+        gateUp = weights.layers.map { w in FusedProduct([(w.gate, s.hb, nil), (w.up, s.hb2, nil)]) }
     }
 
     /// Runs `n` tokens (validated ids, n ≤ batchCapacity, room in the cache) at positions
@@ -80,9 +86,7 @@ final class Transformer {
         for (l, w) in weights.layers.enumerated() {
             // Attention block: x += Wo · attention(rope(Wq·norm(x)), rope(Wk·norm(x)), Wv·norm(x))
             norm(s.xb, s.x, w.attnNorm, batch: n)
-            linear.apply(w.wq, input: s.xb, batch: n, output: s.q, bias: w.bq)
-            linear.apply(w.wk, input: s.xb, batch: n, output: s.k, bias: w.bk)
-            linear.apply(w.wv, input: s.xb, batch: n, output: s.v, bias: w.bv)
+            linear.apply(qkv[l], input: s.xb, batch: n)
             for t in 0..<n {
                 let pos = start + t
                 rope(s.q + t * dim, heads: c.headCount, headDim: hd, position: pos, freqBase: c.ropeBase,
@@ -92,14 +96,13 @@ final class Transformer {
                 cache.key(layer: l, position: pos).update(from: s.k + t * kvDim, count: kvDim)
                 cache.value(layer: l, position: pos).update(from: s.v + t * kvDim, count: kvDim)
             }
-            for t in 0..<n { attention(layer: l, token: t, position: start + t) }
+            attention.run(layer: l, q: s.q, out: s.xb2, count: n, start: start)
             linear.apply(w.wo, input: s.xb2, batch: n, output: s.xb, bias: nil)
             add(s.x, s.xb, count: n * dim)
 
             // Feed-forward block: x += Wdown · (silu(Wgate·norm(x)) ⊙ Wup·norm(x))
             norm(s.xb, s.x, w.ffnNorm, batch: n)
-            linear.apply(w.gate, input: s.xb, batch: n, output: s.hb, bias: nil)
-            linear.apply(w.up, input: s.xb, batch: n, output: s.hb2, bias: nil)
+            linear.apply(gateUp[l], input: s.xb, batch: n)
             swiglu(s.hb, s.hb2, count: n * c.ffnDim)
             linear.apply(w.down, input: s.hb, batch: n, output: s.xb, bias: nil)
             add(s.x, s.xb, count: n * dim)
@@ -118,32 +121,6 @@ final class Transformer {
         weight.withUnsafeBufferPointer { w in
             guard let wp = w.baseAddress else { return }
             for t in 0..<batch { rmsNorm(out + t * dim, x + t * dim, weight: wp, count: dim, eps: eps) }
-        }
-    }
-
-    /// Grouped-query attention of one token over positions 0...position, heads split over
-    /// the thread pool. Writes the token's row of `state.xb2`.
-    private func attention(layer l: Int, token t: Int, position: Int) {
-        let c = config, s = state, hd = c.headDim, dim = c.dim
-        let group = c.headCount / c.kvHeadCount
-        let scale = 1 / Float(hd).squareRoot()
-        let capacity = cache.capacity
-        let cache = self.cache
-        pool.parallelFor(c.headCount) { heads in
-            for h in heads {
-                let q = s.q + t * dim + h * hd
-                let att = s.scores + h * capacity
-                let kvOffset = (h / group) * hd
-                for p in 0...position {
-                    att[p] = dot(q, cache.key(layer: l, position: p) + kvOffset, count: hd) * scale
-                }
-                softmax(att, count: position + 1)
-                let out = s.xb2 + t * dim + h * hd
-                out.update(repeating: 0, count: hd)
-                for p in 0...position {
-                    axpy(out, att[p], cache.value(layer: l, position: p) + kvOffset, count: hd)
-                }
-            }
         }
     }
 }

@@ -69,6 +69,31 @@ float ck_dot_row(uint32_t type, const void *w_row, int64_t n, const void *act, f
 // ---- float helpers ------------------------------------------------------------------------
 float ck_dot_f32(const float *a, const float *b, int64_t n);
 
+// ---- softmax and distribution statistics ------------------------------------------------
+/// Index of the largest value (the first on ties).
+int64_t ck_argmax_f32(const float *x, int64_t n);
+/// out[i] = exp((x[i] - shift) * scale); returns Σ out[i] (summed in double).
+double ck_exp_sum(const float *x, float *out, int64_t n, float shift, float scale);
+/// x[i] *= s.
+void ck_scale_f32(float *x, int64_t n, float s);
+/// q = softmax(logits / (temperature + 1e-8)) into probs, and out = {max q, −Σ q·ln(q + 1e-8),
+/// unbiased variance of q, sum of the five largest q} (the AutoDeco top-p head's inputs).
+void ck_distribution_stats(const float *logits, int64_t n, float temperature, float *probs, float out[4]);
+
+// ---- attention ------------------------------------------------------------------------
+/// One block of `n` positions for `group` query heads (q: group × hd floats) sharing a kv
+/// head whose rows are `stride` floats apart. Writes, per head g: m[g] = max score,
+/// s[g] = Σ exp(score − m), o[g·hd …] = Σ exp(score − m) · v. `scores`: group × n floats.
+void ck_attention_block(const float *q, int64_t group, int64_t hd, const float *k, const float *v,
+                        int64_t stride, int64_t n, float scale, float *scores, float *m, float *s, float *o);
+/// Combines `blocks` partial results (laid out [block][group]) into out (group × hd), in block order.
+void ck_attention_combine(int64_t blocks, int64_t group, int64_t hd, const float *m, const float *s,
+                          const float *o, float *out);
+/// Whole attention of one token: blocks of `block` positions, then combine, exactly as the two
+/// calls above. scratch: ⌈n / block⌉ · group · (hd + 2) + group · block floats.
+void ck_attention(const float *q, int64_t group, int64_t hd, const float *k, const float *v, int64_t stride,
+                  int64_t n, int64_t block, float scale, float *scratch, float *out);
+
 // ---- synchronisation for the thread pool -----------------------------------------------
 // All sequentially consistent: the pool's sleep/wake handshake needs store-load ordering.
 uint32_t ck_atomic_load_u32(const uint32_t *p);
@@ -77,6 +102,9 @@ uint32_t ck_atomic_add_u32(uint32_t *p, uint32_t v);         // returns the old 
 int ck_atomic_cas_u32(uint32_t *p, uint32_t expected, uint32_t desired);  // 1 if swapped
 int64_t ck_atomic_add_i64(int64_t *p, int64_t v);            // returns the old value
 void ck_atomic_store_i64(int64_t *p, int64_t v);
+uint64_t ck_atomic_load_u64(const uint64_t *p);
+void ck_atomic_store_u64(uint64_t *p, uint64_t v);
+int ck_atomic_cas_u64(uint64_t *p, uint64_t expected, uint64_t desired);  // 1 if swapped
 void ck_cpu_relax(void);                                     // pause
 /// Sleep while *p == expected (spurious wake-ups possible).
 void ck_futex_wait(uint32_t *p, uint32_t expected);

@@ -1,0 +1,112 @@
+// Softmax over the vocabulary and the statistics the AutoDeco top-p head reads, with the
+// eight-lane exp/log of vmath.h (glibc's scalar expf/logf cost ~2 ms per token on a
+// 152k vocabulary). Long sums are accumulated in double.
+#include "internal.h"
+#include <math.h>
+#include "vmath.h"
+
+static int use_avx2(void) { return ck_get_level() >= CK_LEVEL_AVX2; }
+
+__attribute__((target("avx2,fma")))
+static float max_avx2(const float *x, int64_t n) {
+    __m256 m = _mm256_set1_ps(-INFINITY);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) m = _mm256_max_ps(m, _mm256_loadu_ps(x + i));
+    float r = ck_v_hmax(m);
+    for (; i < n; i++) r = x[i] > r ? x[i] : r;
+    return r;
+}
+
+__attribute__((target("avx2,fma")))
+static double exp_sum_avx2(const float *x, float *out, int64_t n, float shift, float scale) {
+    __m256d acc = _mm256_setzero_pd();
+    const __m256 vs = _mm256_set1_ps(shift), vk = _mm256_set1_ps(scale);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 e = ck_v_exp(_mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + i), vs), vk));
+        _mm256_storeu_ps(out + i, e);
+        acc = ck_v_add_pd(acc, e);
+    }
+    double sum = ck_v_hsum_pd(acc);
+    for (; i < n; i++) { out[i] = expf((x[i] - shift) * scale); sum += out[i]; }
+    return sum;
+}
+
+int64_t ck_argmax_f32(const float *x, int64_t n) {
+    if (n <= 0) return 0;
+    float m = use_avx2() ? max_avx2(x, n) : -INFINITY;
+    if (!use_avx2()) for (int64_t i = 0; i < n; i++) m = x[i] > m ? x[i] : m;
+    for (int64_t i = 0; i < n; i++) if (x[i] == m) return i;
+    return 0;  // all NaN
+}
+
+double ck_exp_sum(const float *x, float *out, int64_t n, float shift, float scale) {
+    if (use_avx2()) return exp_sum_avx2(x, out, n, shift, scale);
+    double sum = 0;
+    for (int64_t i = 0; i < n; i++) { out[i] = expf((x[i] - shift) * scale); sum += out[i]; }
+    return sum;
+}
+
+void ck_scale_f32(float *x, int64_t n, float s) {
+    for (int64_t i = 0; i < n; i++) x[i] *= s;
+}
+
+// Keeps the five largest values seen, in descending order.
+static inline void top5_push(float *t, float q) {
+    if (q <= t[4]) return;
+    int j = 4;
+    while (j > 0 && q > t[j - 1]) { t[j] = t[j - 1]; j--; }
+    t[j] = q;
+}
+
+__attribute__((target("avx2,fma")))
+static void stats_pass_avx2(float *p, int64_t n, float inv, double *ent, double *s1, double *s2, float *top) {
+    __m256d e_acc = _mm256_setzero_pd(), a1 = _mm256_setzero_pd(), a2 = _mm256_setzero_pd();
+    const __m256 vinv = _mm256_set1_ps(inv), eps = _mm256_set1_ps(1e-8f);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 q = _mm256_mul_ps(_mm256_loadu_ps(p + i), vinv);
+        _mm256_storeu_ps(p + i, q);
+        e_acc = ck_v_add_pd(e_acc, _mm256_mul_ps(q, ck_v_log(_mm256_add_ps(q, eps))));
+        a1 = ck_v_add_pd(a1, q);
+        a2 = ck_v_add_pd(a2, _mm256_mul_ps(q, q));
+        // Rarely taken: only values above the current fifth largest.
+        if (_mm256_movemask_ps(_mm256_cmp_ps(q, _mm256_set1_ps(top[4]), _CMP_GT_OQ)))
+            for (int j = 0; j < 8; j++) top5_push(top, p[i + j]);
+    }
+    *ent -= ck_v_hsum_pd(e_acc);
+    *s1 += ck_v_hsum_pd(a1);
+    *s2 += ck_v_hsum_pd(a2);
+    for (; i < n; i++) {
+        float q = p[i] * inv;
+        p[i] = q;
+        *ent -= (double)q * (double)logf(q + 1e-8f);
+        *s1 += q; *s2 += (double)q * q;
+        top5_push(top, q);
+    }
+}
+
+void ck_distribution_stats(const float *logits, int64_t n, float temperature, float *probs, float out[4]) {
+    float t = temperature + 1e-8f, invT = 1.0f / t;
+    float m = logits[ck_argmax_f32(logits, n)];
+    double sum = ck_exp_sum(logits, probs, n, m, invT);
+    float inv = (float)(1.0 / sum);
+    double ent = 0, s1 = 0, s2 = 0;
+    float top[5] = {0, 0, 0, 0, 0};
+    if (use_avx2()) {
+        stats_pass_avx2(probs, n, inv, &ent, &s1, &s2, top);
+    } else {
+        for (int64_t i = 0; i < n; i++) {
+            float q = probs[i] * inv;
+            probs[i] = q;
+            ent -= (double)q * (double)logf(q + 1e-8f);
+            s1 += q; s2 += (double)q * q;
+            top5_push(top, q);
+        }
+    }
+    double mean = s1 / (double)n;
+    out[0] = top[0];
+    out[1] = (float)ent;
+    out[2] = n > 1 ? (float)((s2 - (double)n * mean * mean) / (double)(n - 1)) : 0.0f;
+    out[3] = top[0] + top[1] + top[2] + top[3] + top[4];
+}

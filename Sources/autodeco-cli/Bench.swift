@@ -1,0 +1,69 @@
+import ArgumentParser
+import AutoDeco
+import Foundation
+
+/// `autodeco bench` (hidden): one prefill and one greedy decode, timed, printed as a JSON line
+/// for benchmarks/compare.py. Prompt tokens come from a file of ids so both engines see the
+/// same input.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Time prefill and greedy decode; print JSON (used by benchmarks/compare.py).",
+        shouldDisplay: false)
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(help: "File of whitespace-separated prompt token ids (default: token 1 repeated).")
+    var promptIds: String?
+
+    @Option(help: "Prompt length in tokens (the ids are cut or repeated to this length).")
+    var promptTokens: Int = 512
+
+    @Option(name: [.customShort("n"), .customLong("n-predict")], help: "Tokens to decode greedily.")
+    var decodeTokens: Int = 128
+
+    func run() throws {
+        let model = try modelOptions.load()
+        var sampler = SamplerParams()
+        sampler.mode = .greedy
+        var params = modelOptions.contextParams(sampler: sampler)
+        params.batchSize = max(params.batchSize, promptTokens)
+        let ctx = try InferenceContext(model: model, params: params)
+        var ids: [Int32] = [1]
+        if let path = promptIds {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            ids = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," }).compactMap { Int32($0) }
+        }
+        guard !ids.isEmpty else { throw ValidationError("no prompt ids") }
+        var prompt: [Int32] = []
+        while prompt.count < promptTokens { prompt += ids.prefix(promptTokens - prompt.count) }
+
+        func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+        let t0 = now()
+        try ctx.decode(prompt)
+        let t1 = now()
+        var generated: [Int32] = []
+        for _ in 0..<decodeTokens {
+            let s = try ctx.sampleCurrent()
+            generated.append(s.token)
+            try ctx.decode([s.token])
+        }
+        let t2 = now()
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let prefill = Double(t1 - t0) / 1e9, decode = Double(t2 - t1) / 1e9
+        let json: [String: Any] = [
+            "engine": "autodeco",
+            "prompt_tokens": prompt.count,
+            "prefill_s": prefill,
+            "prefill_tps": Double(prompt.count) / max(prefill, 1e-9),
+            "decode_tokens": decodeTokens,
+            "decode_s": decode,
+            "decode_tps": Double(decodeTokens) / max(decode, 1e-9),
+            "heads": ctx.heads != nil,
+            "peak_rss_mib": Double(usage.ru_maxrss) / 1024,
+            "tokens": generated.map { Int($0) },
+        ]
+        let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+}

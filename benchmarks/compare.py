@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: autodeco vs llama.cpp (llama-cpp-python) on the same GGUF files.
+
+For each model x threads: prefill of a fixed 512-token prompt, greedy decode of 128 tokens,
+our decode with AutoDeco heads attached (greedy mode still runs the heads and their
+statistics every step), and the peak RSS of each run. Every run is a separate process;
+repetitions are interleaved between engines so load changes hit both alike. Prints medians
+and ratios ours / llama.cpp and writes JSON to benchmarks/results/latest.json.
+
+    python3 benchmarks/compare.py            # both models, threads 1 and 2, 3 repetitions
+    python3 benchmarks/compare.py --models smollm2 --threads 2 --reps 5
+"""
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CACHE = os.path.expanduser("~/.cache/autodeco/models")
+MODELS = {
+    "smollm2": "SmolLM2-135M-Instruct.Q4_1.gguf",
+    "qwen": "qwen2.5-coder-0.5b-instruct.gguf",
+}
+
+
+def prompt_ids(model_path, out_path):
+    """Tokenises benchmarks/prompt.txt with llama.cpp's tokenizer, so both engines get the same ids."""
+    import llama_cpp
+    llm = llama_cpp.Llama(model_path=model_path, vocab_only=True, verbose=False)
+    with open(os.path.join(ROOT, "benchmarks", "prompt.txt"), "rb") as f:
+        ids = llm.tokenize(f.read(), add_bos=False, special=False)
+    with open(out_path, "w") as f:
+        f.write(" ".join(map(str, ids)))
+    return len(ids)
+
+
+def run_json(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr[-2000:]}")
+    lines = [l for l in p.stdout.splitlines() if l.startswith("{")]
+    return json.loads(lines[-1])
+
+
+def cpu_name():
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name:"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
+    ap.add_argument("--threads", nargs="+", type=int, default=[1, 2])
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--prompt-tokens", type=int, default=512)
+    ap.add_argument("-n", type=int, default=128)
+    ap.add_argument("--ctx", type=int, default=2048)
+    ap.add_argument("--bin", default=os.path.join(ROOT, "bin", "autodeco"))
+    ap.add_argument("--no-heads", action="store_true", help="skip the run with AutoDeco heads")
+    ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "latest.json"))
+    a = ap.parse_args()
+
+    configs = []
+    for name in a.models:
+        path = os.path.join(CACHE, MODELS[name])
+        ids_path = f"/tmp/autodeco-bench-{name}.ids"
+        prompt_ids(path, ids_path)
+        heads = os.path.join(ROOT, "Tests", "AutoDecoTests", "Fixtures", "heads", f"{name}.safetensors")
+        for t in a.threads:
+            common = ["-m", path, "-t", str(t), "--ctx", str(a.ctx), "--prompt-ids", ids_path,
+                      "--prompt-tokens", str(a.prompt_tokens), "-n", str(a.n)]
+            runs = {
+                "ours": [a.bin, "bench"] + common,
+                "llama.cpp": [sys.executable, os.path.join(ROOT, "benchmarks", "llama_child.py"),
+                              "--model", path, "--threads", str(t), "--prompt-ids", ids_path,
+                              "--prompt-tokens", str(a.prompt_tokens), "-n", str(a.n), "--ctx", str(a.ctx)],
+            }
+            if not a.no_heads:
+                runs["ours+heads"] = [a.bin, "bench"] + common + ["--heads", heads]
+            configs.append({"model": name, "threads": t, "runs": runs, "results": {k: [] for k in runs}})
+
+    loads = []
+    for rep in range(a.reps):
+        for c in configs:
+            for engine, cmd in c["runs"].items():
+                loads.append(os.getloadavg()[0])
+                r = run_json(cmd)
+                c["results"][engine].append(r)
+                print(f"rep {rep + 1} {c['model']:8} t={c['threads']} {engine:10} prefill {r['prefill_tps']:7.1f} "
+                      f"decode {r['decode_tps']:6.1f} tok/s  rss {r['peak_rss_mib']:.0f} MiB", file=sys.stderr)
+
+    def med(rs, key):
+        return statistics.median(r[key] for r in rs)
+
+    rows = []
+    for c in configs:
+        res = c["results"]
+        ours, llama = res["ours"], res["llama.cpp"]
+        row = {
+            "model": c["model"], "threads": c["threads"],
+            "ours_prefill_tps": med(ours, "prefill_tps"), "llama_prefill_tps": med(llama, "prefill_tps"),
+            "ours_decode_tps": med(ours, "decode_tps"), "llama_decode_tps": med(llama, "decode_tps"),
+            "ours_rss_mib": med(ours, "peak_rss_mib"), "llama_rss_mib": med(llama, "peak_rss_mib"),
+            # Greedy tokens both engines agree on before the first difference (a sanity check:
+            # llama.cpp quantises differently, so long agreement is expected, not equality).
+            "greedy_agreement": next((i for i, (x, y) in enumerate(zip(ours[0]["tokens"], llama[0]["tokens"]))
+                                      if x != y), len(ours[0]["tokens"])),
+            "runs": res,
+        }
+        if "ours+heads" in res:
+            row["ours_heads_decode_tps"] = med(res["ours+heads"], "decode_tps")
+            row["ours_heads_rss_mib"] = med(res["ours+heads"], "peak_rss_mib")
+        rows.append(row)
+
+    hdr = (f"{'model':8} {'thr':>3} | {'prefill ours':>12} {'llama':>7} {'ratio':>5} | {'decode ours':>11} "
+           f"{'llama':>6} {'ratio':>5} | {'+heads':>6} {'ratio':>5} | {'RSS ours':>8} {'llama':>6} | agree")
+    print(hdr)
+    print("-" * len(hdr))
+    for r in rows:
+        h = r.get("ours_heads_decode_tps")
+        print(f"{r['model']:8} {r['threads']:>3} | {r['ours_prefill_tps']:12.1f} {r['llama_prefill_tps']:7.1f} "
+              f"{r['ours_prefill_tps'] / r['llama_prefill_tps']:5.2f} | {r['ours_decode_tps']:11.1f} "
+              f"{r['llama_decode_tps']:6.1f} {r['ours_decode_tps'] / r['llama_decode_tps']:5.2f} | "
+              f"{(h or 0):6.1f} {((h or 0) / r['llama_decode_tps']):5.2f} | "
+              f"{r['ours_rss_mib']:8.0f} {r['llama_rss_mib']:6.0f} | {r['greedy_agreement']}/{a.n}")
+    print(f"(medians of {a.reps} interleaved runs; prompt {a.prompt_tokens} tokens, {a.n} greedy tokens, "
+          f"n_ctx {a.ctx}; load average during runs {min(loads):.1f}-{max(loads):.1f})")
+
+    os.makedirs(os.path.dirname(a.out), exist_ok=True)
+    with open(a.out, "w") as f:
+        json.dump({"cpu": cpu_name(), "date": time.strftime("%Y-%m-%d %H:%M:%S"), "reps": a.reps,
+                   "prompt_tokens": a.prompt_tokens, "decode_tokens": a.n, "n_ctx": a.ctx,
+                   "load_average": [min(loads), max(loads)], "rows": rows}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
