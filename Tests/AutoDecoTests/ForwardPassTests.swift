@@ -118,7 +118,7 @@ final class ForwardPassTests: XCTestCase {
     func testSmolLM2Logits() throws { try checkLogits("smollm2", llamaMisses: 2) }
     func testQwenLogits() throws { try checkLogits("qwen", llamaMisses: 0) }
     func testSmolLM2Greedy() throws { try checkGreedy("smollm2", minIdentical: 0, tieMargin: 1.0) }
-    func testQwenGreedy() throws { try checkGreedy("qwen", minIdentical: 3, tieMargin: 1.0) }
+    func testQwenGreedy() throws { try checkGreedy("qwen", minIdentical: 4, tieMargin: 1.0) }
 
     /// Greedy output does not depend on the thread count; sampling depends only on the seed.
     func testDeterminism() throws {
