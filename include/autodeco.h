@@ -4,7 +4,7 @@
  * same forward pass as the logits).
  *
  * This header is the whole contract. Conventions:
- *   - Every fallible function returns an autodeco_status (AUTODECO_OK == 0, errors < 0) and
+ *   - Every fallible function returns an autodeco_status, AUTODECO_OK (0) or an error (< 0), and
  *     writes results through out-pointers. On error, autodeco_last_error() returns a message
  *     for the calling thread, valid until that thread's next call into the library.
  *   - Text crosses the interface as UTF-8. Paths are NUL-terminated.
@@ -155,7 +155,7 @@ typedef enum autodeco_sampler_mode {
 } autodeco_sampler_mode;
 
 typedef struct autodeco_sampler_params {
-    int32_t mode;               /* an autodeco_sampler_mode (default AUTODECO) */
+    int32_t mode;               /* one of autodeco_sampler_mode; default AUTODECO */
     float temperature;          /* STATIC/OVERRIDE: T; AUTODECO: multiplier of the predicted T.
                                    0 means greedy. Range [0, 100]. Default 1. */
     float top_p;                /* STATIC/OVERRIDE: P in (0, 1]; AUTODECO: multiplier of the
