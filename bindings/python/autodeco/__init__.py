@@ -104,7 +104,41 @@ def set_log_callback(callback) -> None:
 
 # ---- model ------------------------------------------------------------------------------------
 
-class Model:
+class _Owner:
+    """Lifetime of one library handle: close() (idempotent, also on `with` exit and garbage
+    collection) and `handle`, which raises once closed. Subclasses free in _free()."""
+    _kind = "object"
+    _handle = None
+
+    def _free(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Frees the handle. Idempotent."""
+        if self._handle is not None:
+            self._free()
+            self._handle = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    @property
+    def handle(self) -> ctypes.c_void_p:
+        if self._handle is None:
+            raise AutodecoError(_c.AUTODECO_ERR_INVALID_ARGUMENT, f"the {self._kind} is closed")
+        return self._handle
+
+
+class Model(_Owner):
     """A loaded GGUF model (immutable; shareable by any number of contexts and threads).
 
     `heads` is an AutoDeco heads file or directory loaded with the model; `find_heads` lets
@@ -132,32 +166,13 @@ class Model:
         """Loads a model from GGUF bytes in memory (the library copies them)."""
         return cls(None, heads=heads, find_heads=False, _data=bytes(data))
 
-    # lifetime
-    def close(self) -> None:
-        """Frees the model, after closing any context still open on it. Idempotent."""
+    # lifetime: close() frees the model after closing any context still open on it
+    _kind = "model"
+
+    def _free(self) -> None:
         for ctx in list(self._contexts):
             ctx.close()
-        if self._handle is not None:
-            _c.autodeco_model_free(self._handle)
-            self._handle = None
-
-    def __enter__(self) -> "Model":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
-
-    @property
-    def handle(self) -> ctypes.c_void_p:
-        if self._handle is None:
-            raise AutodecoError(_c.AUTODECO_ERR_INVALID_ARGUMENT, "the model is closed")
-        return self._handle
+        _c.autodeco_model_free(self._handle)
 
     # hyper-parameters and metadata
     @property
@@ -330,7 +345,7 @@ _DONE = object()
 
 # ---- context ------------------------------------------------------------------------------------
 
-class Context:
+class Context(_Owner):
     """One conversation with a model: KV cache, sampler and RNG. Use from one thread at a time
     (cancel() excepted). Holds a reference to its model and is freed before it."""
 
@@ -360,32 +375,13 @@ class Context:
         if heads is not None:
             self.load_heads(heads)
 
-    # lifetime
-    def close(self) -> None:
-        """Frees the context. Idempotent."""
-        if self._handle is not None:
-            if self._stop_worker is not None:  # never free under a running generate()
-                self._stop_worker()
-            _c.autodeco_context_free(self._handle)
-            self._handle = None
+    # lifetime: close() never frees the context under a running generate()
+    _kind = "context"
 
-    def __enter__(self) -> "Context":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
-
-    @property
-    def handle(self) -> ctypes.c_void_p:
-        if self._handle is None:
-            raise AutodecoError(_c.AUTODECO_ERR_INVALID_ARGUMENT, "the context is closed")
-        return self._handle
+    def _free(self) -> None:
+        if self._stop_worker is not None:
+            self._stop_worker()
+        _c.autodeco_context_free(self._handle)
 
     def _idle(self) -> ctypes.c_void_p:
         """The handle, for a call that needs the context to itself: a generate() iterator left
