@@ -4,25 +4,11 @@ import ctypes
 import pytest
 
 
-class ModelParams(ctypes.Structure):
-    _fields_ = [("heads_path", ctypes.c_char_p), ("find_heads", ctypes.c_bool)]
-
-
 @pytest.fixture(scope="module")
-def api(lib):
-    lib.autodeco_last_error.restype = ctypes.c_char_p
-    lib.autodeco_status_string.restype = ctypes.c_char_p
-    lib.autodeco_model_desc.restype = ctypes.c_char_p
-    lib.autodeco_model_default_params.restype = ModelParams
-    lib.autodeco_model_load.argtypes = [ctypes.c_char_p, ModelParams, ctypes.POINTER(ctypes.c_void_p)]
-    lib.autodeco_model_load_from_memory.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ModelParams,
-                                                    ctypes.POINTER(ctypes.c_void_p)]
-    lib.autodeco_model_free.argtypes = [ctypes.c_void_p]
-    for f in ("n_vocab", "n_embd", "n_layer", "n_ctx_train"):
-        getattr(lib, f"autodeco_model_{f}").argtypes = [ctypes.c_void_p]
-    lib.autodeco_model_desc.argtypes = [ctypes.c_void_p]
-    lib.autodeco_model_meta.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t]
-    return lib
+def api():
+    # The binding's low-level module declares every prototype once (bindings/python/autodeco/_lib.py).
+    from autodeco import _lib
+    return _lib
 
 
 def load(api, path):
