@@ -21,17 +21,23 @@ int ck_detect_level(void) {
 #endif
 }
 
-// A benign race: every thread computes the same value.
+// Read and written atomically: threads may race to initialise it, and every one of them
+// stores the same value (relaxed order is enough for a value computed from CPUID alone).
 int ck_get_level(void) {
-    if (ck_level < 0) ck_level = ck_detect_level();
-    return ck_level;
+    int level = __atomic_load_n(&ck_level, __ATOMIC_RELAXED);
+    if (level < 0) {
+        level = ck_detect_level();
+        __atomic_store_n(&ck_level, level, __ATOMIC_RELAXED);
+    }
+    return level;
 }
 
 int ck_set_level(int level) {
     int best = ck_detect_level();
     if (level < 0) level = 0;
-    ck_level = level > best ? best : level;
-    return ck_level;
+    if (level > best) level = best;
+    __atomic_store_n(&ck_level, level, __ATOMIC_RELAXED);
+    return level;
 }
 
 static ck_row_fn row_fn(uint32_t type) {
