@@ -97,28 +97,12 @@ public func autodeco_model_n_ctx_train(_ model: OpaquePointer?) -> Int32 {
 @_cdecl("autodeco_model_meta")
 public func autodeco_model_meta(_ model: OpaquePointer?, _ key: UnsafePointer<CChar>?,
                                 _ buf: UnsafeMutablePointer<CChar>?, _ bufSize: Int) -> Int32 {
-    var length: Int32 = 0
-    let s = guarded {
+    guardedLength {
         let box = try ModelBox.from(model)
         let k = try cString(key, "key")
         guard let value = box.model.file.value(k) else { throw ABIError.invalid("no metadata key '\(k)'") }
         let text: String
         if case let .string(str) = value { text = str } else { text = value.summary }
-        length = try writeSnprintf(text, buf, bufSize)
+        return try writeSnprintf(bytes: Array(text.utf8), buf, bufSize)
     }
-    return s == 0 ? length : s
-}
-
-/// Copies `text` into a caller's buffer with snprintf semantics; returns the full length.
-func writeSnprintf(_ text: String, _ buf: UnsafeMutablePointer<CChar>?, _ bufSize: Int) throws -> Int32 {
-    guard bufSize >= 0 else { throw ABIError.invalid("buf_size is negative") }
-    let utf8 = Array(text.utf8)
-    guard utf8.count < Int(Int32.max) else { throw ABIError.invalid("value too long") }
-    if bufSize > 0 {
-        guard let buf else { throw ABIError.invalid("buf is NULL but buf_size is \(bufSize)") }
-        let n = min(utf8.count, bufSize - 1)
-        for i in 0..<n { buf[i] = CChar(bitPattern: utf8[i]) }
-        buf[n] = 0
-    }
-    return Int32(utf8.count)
 }

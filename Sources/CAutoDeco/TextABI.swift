@@ -9,8 +9,9 @@ func bytesArray(_ p: UnsafePointer<CChar>?, _ length: Int32, _ name: String) thr
     return p.withMemoryRebound(to: UInt8.self, capacity: Int(length)) { Array(UnsafeBufferPointer(start: $0, count: Int(length))) }
 }
 
-/// Copies bytes into a caller's buffer (snprintf convention); returns the full length.
-func writeSnprintf(bytes: [UInt8], _ buf: UnsafeMutablePointer<CChar>?, _ bufSize: Int32) throws -> Int32 {
+/// Copies bytes into a caller's buffer (snprintf convention: at most bufSize bytes including a
+/// NUL); returns the full length. The one implementation behind every text-returning call.
+func writeSnprintf(bytes: [UInt8], _ buf: UnsafeMutablePointer<CChar>?, _ bufSize: Int) throws -> Int32 {
     guard bufSize >= 0 else { throw ABIError.invalid("buf_size is negative") }
     guard bytes.count < Int(Int32.max) else { throw ABIError.invalid("output longer than 2 GiB") }
     if bufSize > 0 {
@@ -62,7 +63,7 @@ public func autodeco_detokenize(_ model: OpaquePointer?, _ tokens: UnsafePointer
             guard let tokens else { throw ABIError.invalid("tokens is NULL") }
             ids = Array(UnsafeBufferPointer(start: tokens, count: Int(n)))
         }
-        return try writeSnprintf(bytes: try box.model.tokenizer.decode(ids, renderSpecial: renderSpecial), buf, bufSize)
+        return try writeSnprintf(bytes: try box.model.tokenizer.decode(ids, renderSpecial: renderSpecial), buf, Int(bufSize))
     }
 }
 
@@ -106,7 +107,7 @@ public func autodeco_apply_chat_template(_ model: OpaquePointer?, _ tmpl: Unsafe
             source = s
         }
         let text = try ChatTemplate(source: source).render(messages: list, addGenerationPrompt: addGenerationPrompt)
-        return try writeSnprintf(bytes: Array(text.utf8), buf, bufSize)
+        return try writeSnprintf(bytes: Array(text.utf8), buf, Int(bufSize))
     }
 }
 
