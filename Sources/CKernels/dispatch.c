@@ -62,6 +62,19 @@ void ck_matvec(uint32_t type, const void *w, int64_t row_bytes, int64_t n, const
     for (int64_t r = row_begin; r < row_end; r++) out[r] = f(base + r * row_bytes, n, act, scratch);
 }
 
+void ck_matvec_rows(uint32_t type, const void *w, int64_t row_bytes, int64_t n, const void *act,
+                    int64_t act_stride, int64_t count, float *out, int64_t out_stride,
+                    int64_t row_begin, int64_t row_end, float *scratch) {
+    ck_row_fn f = row_fn(type);
+    const uint8_t *base = (const uint8_t *)w, *acts = (const uint8_t *)act;
+    for (int64_t r = row_begin; r < row_end; r++) {
+        // The row stays in L1 while it meets every activation vector.
+        const uint8_t *row = base + r * row_bytes;
+        for (int64_t b = 0; b < count; b++)
+            out[b * out_stride + r] = f ? f(row, n, acts + b * act_stride, scratch) : 0.0f;
+    }
+}
+
 float ck_dot_row(uint32_t type, const void *w_row, int64_t n, const void *act, float *scratch) {
     ck_row_fn f = row_fn(type);
     return f ? f((const uint8_t *)w_row, n, act, scratch) : 0.0f;

@@ -9,17 +9,23 @@ public struct ContextParams: Sendable, Equatable {
     public var sampler = SamplerParams()
     /// Largest number of bytes the context's buffers may take; 0 = no limit.
     public var memoryLimit: UInt64 = 0
+    /// Most sequences `generateBatch` decodes in parallel (1...64). Each has a KV cache of
+    /// `contextLength` positions and a row of the forward buffers and logits.
+    public var sequenceCapacity: Int = 1
+    public static let maxSequences = 64
 
     public init() {}
 
     /// Bytes the context's buffers take for `config`: KV cache, activations, logits.
     public func memoryNeeded(for c: ModelConfig) -> UInt64 {
         let kvDim = UInt64(c.kvHeadCount * c.headDim)
-        let kv = 2 * UInt64(c.layerCount) * UInt64(contextLength) * kvDim * 4
-        let batch = UInt64(min(batchSize, contextLength))
+        let sequences = UInt64(max(1, sequenceCapacity))
+        let kv = sequences * 2 * UInt64(c.layerCount) * UInt64(contextLength) * kvDim * 4
+        let batch = max(UInt64(min(batchSize, contextLength)), sequences)
         let activations = batch * UInt64(6 * c.dim + 2 * c.ffnDim + 2 * Int(kvDim)) * 4
         let scores = UInt64(c.headCount * contextLength) * 4
-        let vocab = 3 * UInt64(c.vocabSize) * 4   // logits, sampler and statistics scratch
+        // Logits (one row per sequence), sampler and statistics scratch.
+        let vocab = (sequences + 2) * UInt64(c.vocabSize) * 4
         return kv + activations + scores + vocab
     }
 
@@ -32,6 +38,9 @@ public struct ContextParams: Sendable, Equatable {
         }
         guard threads >= 0, threads <= 256 else {
             throw ContextError.invalidParameter("n_threads \(threads) must be in [0, 256]")
+        }
+        guard sequenceCapacity >= 1, sequenceCapacity <= ContextParams.maxSequences else {
+            throw ContextError.invalidParameter("n_seq_max \(sequenceCapacity) must be in [1, \(ContextParams.maxSequences)]")
         }
         try sampler.validate()
         let need = memoryNeeded(for: model.config)

@@ -22,6 +22,9 @@ public final class InferenceContext {
     private let headScratch: UnsafeMutablePointer<Float>
     private let headInput: UnsafeMutablePointer<Float>
     private let statsScratch: UnsafeMutablePointer<Float>
+    /// KV caches of sequences 1 ..< sequenceCapacity of `generateBatch` (sequence 0 uses the
+    /// context's own cache).
+    let sequenceCaches: [KVCache]
 
     public init(model: Model, params: ContextParams = ContextParams()) throws {
         try params.validate(model: model)
@@ -31,7 +34,12 @@ public final class InferenceContext {
         transformer = try Transformer(model: model, weights: try model.weights(),
                                       contextCapacity: params.contextLength,
                                       batchCapacity: min(params.batchSize, params.contextLength),
+                                      sequenceCapacity: params.sequenceCapacity,
                                       pool: ThreadPool(threads: threads))
+        let c = model.config
+        sequenceCaches = try (1..<params.sequenceCapacity).map { _ in
+            try KVCache(layerCount: c.layerCount, capacity: params.contextLength, kvDim: c.kvHeadCount * c.headDim)
+        }
         sampler = Sampler(vocabSize: model.config.vocabSize, seed: params.sampler.seed)
         headScratch = .allocate(capacity: AutoDecoHeads.width)
         headInput = .allocate(capacity: model.config.dim + 5)
@@ -149,11 +157,15 @@ public final class InferenceContext {
 
     /// Runs both heads on the last position's hidden state and logits.
     public func predict() -> Prediction? {
+        guard let hp = lastHidden.baseAddress else { return nil }
+        return predict(hidden: hp, logits: transformer.state.logits)
+    }
+
+    /// Runs both heads on one position's final hidden state and logits.
+    func predict(hidden hp: UnsafePointer<Float>, logits: UnsafePointer<Float>) -> Prediction? {
         guard let heads else { return nil }
-        let h = lastHidden
-        guard let hp = h.baseAddress else { return nil }
         let t = heads.temperature(hidden: hp, scratch: headScratch)
-        let stats = DistributionStats.compute(logits: transformer.state.logits, count: vocabSize,
+        let stats = DistributionStats.compute(logits: logits, count: vocabSize,
                                               temperature: t, probs: statsScratch)
         let p = heads.topP(hidden: hp, temperature: t, stats: stats, input: headInput, hidden: headScratch)
         return Prediction(temperature: t, topP: p, stats: stats)
@@ -171,17 +183,29 @@ public final class InferenceContext {
 
     /// Chooses the next token from the current logits with the context's sampler settings.
     public func sampleCurrent() throws -> SampledToken {
+        guard let hp = lastHidden.baseAddress else { throw ContextError.emptyInput }
+        let (s, prediction) = try choose(logits: transformer.state.logits, hidden: hp, history: history[...])
+        lastPrediction = prediction
+        return s
+    }
+
+    /// The sampler's choice for one position from its `logits` (the repetition penalty
+    /// changes them in place) and final `hidden` state, given the tokens before it; also the
+    /// heads' prediction, reported in every mode when heads are attached. Draws with
+    /// `sampler`'s current generator.
+    func choose(logits: UnsafeMutablePointer<Float>, hidden: UnsafePointer<Float>,
+                history: ArraySlice<Int32>) throws -> (SampledToken, Prediction?) {
         let sp = params.sampler
         if sp.repetitionPenalty != 1 {
-            Sampler.applyRepetitionPenalty(transformer.state.logits, vocabSize: vocabSize,
+            Sampler.applyRepetitionPenalty(logits, vocabSize: vocabSize,
                                            recent: history.suffix(sp.repetitionWindow), penalty: sp.repetitionPenalty)
         }
         var temperature = sp.temperature
         var topP = sp.topP
-        lastPrediction = predict()   // reported in every mode when heads are attached
+        let lastPrediction = predict(hidden: hidden, logits: logits)
         switch sp.mode {
         case .greedy:
-            return sampler.greedy(transformer.state.logits)
+            return (sampler.greedy(logits), lastPrediction)
         case .staticSampling:
             break
         case .mean:
@@ -199,13 +223,13 @@ public final class InferenceContext {
             }
         }
         if temperature == 0 {
-            var g = sampler.greedy(transformer.state.logits)
+            var g = sampler.greedy(logits)
             g.topP = topP
-            return g
+            return (g, lastPrediction)
         }
         // A top-p of exactly 0 would keep nothing: keep at least the most likely token.
-        return sampler.sample(transformer.state.logits, temperature: temperature, topP: max(topP, 1e-6),
-                              topK: sp.topK, minP: sp.minP)
+        return (sampler.sample(logits, temperature: temperature, topP: max(topP, 1e-6),
+                               topK: sp.topK, minP: sp.minP), lastPrediction)
     }
 
     /// One forward pass over the pending tokens, then one sampled token, which becomes the
@@ -238,6 +262,9 @@ public final class InferenceContext {
         history.removeLast(history.count - count)
         pending.removeAll(keepingCapacity: true)
     }
+
+    /// Drops queued tokens that were never run.
+    func dropPending() { pending.removeAll(keepingCapacity: true) }
 
     /// Asks a running `evaluate`/`generate` to stop at the next token boundary. Thread-safe.
     public func cancel() { cancelFlag.set() }

@@ -14,6 +14,9 @@ public final class MatVec {
     // never per call.
     private var activations: [UnsafeMutableRawPointer]
     private var activationBytes: [Int]
+    // The same for several input vectors (`multiply(_:cols:x:count:)`), vector after vector.
+    private var rowActivations: [UnsafeMutableRawPointer]
+    private var rowActivationBytes: [Int]
     // One dequantisation row per thread (Q2_K/Q3_K only).
     private var scratch: UnsafeMutablePointer<Float>
     private var scratchCols: Int
@@ -24,12 +27,15 @@ public final class MatVec {
         let bytes = max(64, maxCols * 2)
         activationBytes = [bytes, bytes, bytes]
         activations = (0..<3).map { _ in UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64) }
+        rowActivationBytes = [64, 64, 64]
+        rowActivations = (0..<3).map { _ in UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64) }
         scratchCols = max(0, maxCols)
         scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, scratchCols * pool.threadCount))
     }
 
     deinit {
         for a in activations { a.deallocate() }
+        for a in rowActivations { a.deallocate() }
         scratch.deallocate()
     }
 
@@ -119,6 +125,77 @@ public final class MatVec {
                               Int64(lo - first), Int64(hi - first), scratch + thread * scratchCols)
                 }
                 first += job.rows
+            }
+        }
+    }
+
+    /// `multiply(_:cols:x:)` for `count` input vectors at once (x is [count][cols]; job j's
+    /// results for vector b go to `out + b * rows`): one pass over the weights, each row
+    /// dotted with every vector by the same row kernel, so vector b's results are bitwise
+    /// those of a `multiply` on it alone. Several sequences decoding in lockstep use this.
+    public func multiply(_ jobs: [Job], cols: Int, x: UnsafePointer<Float>, count: Int) throws(KernelError) {
+        guard count > 0 else { return }
+        var total = 0, preparedKinds = 0
+        for job in jobs {
+            let kind = ck_activation_kind(job.type.rawValue)
+            guard kind >= 0 else { throw .unsupportedType(job.type) }
+            guard job.rows >= 0, cols > 0, job.type.rowBytes(cols) != nil, cols % job.type.blockSize == 0,
+                  kind != Int32(CK_ACT_Q8_256) || cols % 256 == 0, kind != Int32(CK_ACT_Q8_32) || cols % 32 == 0 else {
+                throw .badShape(rows: job.rows, cols: cols, type: job.type)
+            }
+            if preparedKinds & (1 << Int(kind)) == 0 || job.type == .q2_K || job.type == .q3_K {
+                prepareRows(x, cols: cols, count: count, kind: kind, type: job.type)
+                preparedKinds |= 1 << Int(kind)
+            }
+            total += job.rows
+        }
+        let act32 = UnsafeRawPointer(rowActivations[Int(CK_ACT_Q8_32)])
+        let act256 = UnsafeRawPointer(rowActivations[Int(CK_ACT_Q8_256)])
+        let stride32 = ck_activation_bytes(Int32(CK_ACT_Q8_32), Int64(cols))
+        let stride256 = ck_activation_bytes(Int32(CK_ACT_Q8_256), Int64(cols))
+        let scratch = self.scratch, scratchCols = self.scratchCols, n = Int64(cols), c = Int64(count)
+        pool.parallelFor(total, minChunk: max(1, 16 / count)) { range, thread in
+            var first = 0
+            for job in jobs {
+                let lo = max(range.lowerBound, first), hi = min(range.upperBound, first + job.rows)
+                if lo < hi {
+                    let stride = Int64(job.type.rowBytes(cols) ?? 0)
+                    let kind = ck_activation_kind(job.type.rawValue)
+                    let (act, actStride): (UnsafeRawPointer, Int64) =
+                        kind == Int32(CK_ACT_Q8_32) ? (act32, stride32)
+                        : kind == Int32(CK_ACT_Q8_256) ? (act256, stride256) : (UnsafeRawPointer(x), n * 4)
+                    ck_matvec_rows(job.type.rawValue, job.weights, stride, n, act, actStride, c, job.out,
+                                   Int64(job.rows), Int64(lo - first), Int64(hi - first),
+                                   scratch + thread * scratchCols)
+                }
+                first += job.rows
+            }
+        }
+    }
+
+    /// Quantises each of the `count` rows of x into `rowActivations[kind]`, one after another.
+    private func prepareRows(_ x: UnsafePointer<Float>, cols: Int, count: Int, kind: Int32, type: GGMLType) {
+        let per = Int(ck_activation_bytes(kind, Int64(cols)))
+        let k = Int(kind)
+        if per * count > rowActivationBytes[k] {
+            rowActivations[k].deallocate()
+            rowActivationBytes[k] = per * count
+            rowActivations[k] = UnsafeMutableRawPointer.allocate(byteCount: per * count, alignment: 64)
+        }
+        if (type == .q2_K || type == .q3_K) && cols > scratchCols {
+            scratch.deallocate()
+            scratchCols = cols
+            scratch = UnsafeMutablePointer<Float>.allocate(capacity: cols * pool.threadCount)
+        }
+        for b in 0..<count {
+            let dst = rowActivations[k] + b * per
+            switch kind {
+            case Int32(CK_ACT_Q8_32):
+                ck_quantize_q8_32(x + b * cols, dst.assumingMemoryBound(to: ck_q8_32.self), Int64(cols))
+            case Int32(CK_ACT_Q8_256):
+                ck_quantize_q8_256(x + b * cols, dst.assumingMemoryBound(to: ck_q8_256.self), Int64(cols))
+            default:
+                break   // float weights read x itself
             }
         }
     }

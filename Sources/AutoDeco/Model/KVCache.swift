@@ -32,6 +32,16 @@ final class KVCache {
 
     var bytes: Int { 2 * layerCount * capacity * kvDim * MemoryLayout<Float>.size }
 
+    /// Makes this cache hold the first `count` positions of `other` (same shape): how a
+    /// shared prompt is handed to each sequence of a batch.
+    func copyPrefix(of other: KVCache, count: Int) {
+        for l in 0..<layerCount {
+            key(layer: l, position: 0).update(from: other.key(layer: l, position: 0), count: count * kvDim)
+            value(layer: l, position: 0).update(from: other.value(layer: l, position: 0), count: count * kvDim)
+        }
+        self.count = count
+    }
+
     @inline(__always) func key(layer: Int, position: Int) -> UnsafeMutablePointer<Float> {
         keys + (layer * capacity + position) * kvDim
     }

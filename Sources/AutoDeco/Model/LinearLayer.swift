@@ -24,6 +24,24 @@ final class LinearLayer {
         }
     }
 
+    /// Decode of several sequences in lockstep: `count` independent input rows, each computed
+    /// exactly as a batch-1 decode would (the matrix-vector kernel, not sgemm), in one pass
+    /// over the weights.
+    func applyRows(_ p: FusedProduct, input: UnsafePointer<Float>, count: Int) {
+        guard let cols = p.matrices.first?.cols else { return }
+        try? matVec.multiply(p.jobs, cols: cols, x: input, count: count)
+        for (i, bias) in p.biases.enumerated() {
+            if let bias { addBias(bias, to: p.outputs[i], rows: p.matrices[i].rows, batch: count) }
+        }
+    }
+
+    /// `applyRows` for one matrix: `input` is [count][W.cols], `output` [count][W.rows].
+    func applyRows(_ w: WeightMatrix, input: UnsafePointer<Float>, count: Int, output: UnsafeMutablePointer<Float>,
+                   bias: [Float]?) {
+        try? matVec.multiply([MatVec.Job(w, out: output)], cols: w.cols, x: input, count: count)
+        if let bias { addBias(bias, to: output, rows: w.rows, batch: count) }
+    }
+
     private func addBias(_ bias: [Float], to output: UnsafeMutablePointer<Float>, rows: Int, batch: Int) {
         bias.withUnsafeBufferPointer { b in
             guard let bp = b.baseAddress else { return }

@@ -15,10 +15,10 @@ final class RunState {
     let hb: UnsafeMutablePointer<Float>       // [batch][ffnDim] gate, then silu(gate)·up
     let hb2: UnsafeMutablePointer<Float>      // [batch][ffnDim] up
     let hidden: UnsafeMutablePointer<Float>   // [batch][dim] final normed hidden states
-    let logits: UnsafeMutablePointer<Float>   // [vocab] logits of the last position
+    let logits: UnsafeMutablePointer<Float>   // [sequences][vocab] logits of the last position (per sequence)
     private var all: [UnsafeMutablePointer<Float>] = []
 
-    init(config c: ModelConfig, batchCapacity n: Int, contextCapacity: Int) {
+    init(config c: ModelConfig, batchCapacity n: Int, contextCapacity: Int, sequenceCapacity: Int = 1) {
         batchCapacity = n
         let kvDim = c.kvHeadCount * c.headDim
         func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
@@ -30,7 +30,7 @@ final class RunState {
         q = buffer(n * c.dim); k = buffer(n * kvDim); v = buffer(n * kvDim)
         hb = buffer(n * c.ffnDim); hb2 = buffer(n * c.ffnDim)
         hidden = buffer(n * c.dim)
-        logits = buffer(c.vocabSize)
+        logits = buffer(c.vocabSize * max(1, sequenceCapacity))
         all = [x, xb, xb2, q, k, v, hb, hb2, hidden, logits]
     }
 
@@ -52,13 +52,17 @@ final class Transformer {
     private let qkv: [FusedProduct]
     private let gateUp: [FusedProduct]
 
-    init(model: Model, weights: Weights, contextCapacity: Int, batchCapacity: Int, pool: ThreadPool) throws {
+    /// `sequenceCapacity`: most sequences `forwardSequences` runs at once (each needs a row of
+    /// every buffer, so the batch capacity is at least this).
+    init(model: Model, weights: Weights, contextCapacity: Int, batchCapacity: Int, sequenceCapacity: Int = 1,
+         pool: ThreadPool) throws {
         config = model.config
         self.weights = weights
         self.pool = pool
         cache = try KVCache(layerCount: config.layerCount, capacity: contextCapacity,
                             kvDim: config.kvHeadCount * config.headDim)
-        state = RunState(config: config, batchCapacity: batchCapacity, contextCapacity: contextCapacity)
+        state = RunState(config: config, batchCapacity: max(batchCapacity, sequenceCapacity),
+                         contextCapacity: contextCapacity, sequenceCapacity: sequenceCapacity)
         linear = LinearLayer(pool: pool, maxCols: max(config.dim, config.ffnDim))
         ropeStyle = config.ropeStyle == .normal ? .interleaved : .neox
         attention = Attention(config: config, cache: cache, pool: pool)
@@ -113,6 +117,47 @@ final class Transformer {
         if computeLogits {
             linear.apply(weights.output, input: s.hidden + (n - 1) * dim, batch: 1, output: s.logits, bias: nil)
         }
+    }
+
+    /// One decode step of several sequences in lockstep: row b is `tokens[b]` at `position`
+    /// of the sequence whose keys and values are `caches[b]` (each holds `position`
+    /// positions; afterwards `position + 1`). Every row is computed with the arithmetic of a
+    /// batch-1 `forward` (matrix-vector kernels, the same attention), so sequence b gets
+    /// bitwise the values it would get alone, while each weight matrix is read once per step
+    /// for all rows. Leaves row b's final hidden state in `state.hidden + b · dim` and its
+    /// logits in `state.logits + b · vocab`. count ≤ sequence capacity, validated ids.
+    func forwardSequences(tokens: UnsafePointer<Int32>, caches: [KVCache], position pos: Int) {
+        let c = config, n = caches.count
+        let dim = c.dim, kvDim = c.kvHeadCount * c.headDim, hd = c.headDim
+        let s = state
+        for t in 0..<n {
+            dequantizeRow(weights.tokenEmbedding.type, weights.tokenEmbedding.row(Int(tokens[t])),
+                          s.x + t * dim, count: dim)
+        }
+        for (l, w) in weights.layers.enumerated() {
+            norm(s.xb, s.x, w.attnNorm, batch: n)
+            linear.applyRows(qkv[l], input: s.xb, count: n)
+            for (t, cache) in caches.enumerated() {
+                rope(s.q + t * dim, heads: c.headCount, headDim: hd, position: pos, freqBase: c.ropeBase,
+                     style: ropeStyle, rotaryDim: c.ropeDim)
+                rope(s.k + t * kvDim, heads: c.kvHeadCount, headDim: hd, position: pos, freqBase: c.ropeBase,
+                     style: ropeStyle, rotaryDim: c.ropeDim)
+                cache.key(layer: l, position: pos).update(from: s.k + t * kvDim, count: kvDim)
+                cache.value(layer: l, position: pos).update(from: s.v + t * kvDim, count: kvDim)
+            }
+            attention.runSequences(layer: l, q: s.q, out: s.xb2, caches: caches, position: pos)
+            linear.applyRows(w.wo, input: s.xb2, count: n, output: s.xb, bias: nil)
+            add(s.x, s.xb, count: n * dim)
+
+            norm(s.xb, s.x, w.ffnNorm, batch: n)
+            linear.applyRows(gateUp[l], input: s.xb, count: n)
+            swiglu(s.hb, s.hb2, count: n * c.ffnDim)
+            linear.applyRows(w.down, input: s.hb, count: n, output: s.xb, bias: nil)
+            add(s.x, s.xb, count: n * dim)
+        }
+        for cache in caches { cache.count = pos + 1 }
+        norm(s.hidden, s.x, weights.outputNorm, batch: n)
+        linear.applyRows(weights.output, input: s.hidden, count: n, output: s.logits, bias: nil)
     }
 
     /// RMS-normalises each of `batch` rows of `dim` floats.

@@ -63,6 +63,14 @@ void ck_quantize_q8_256(const float *x, ck_q8_256 *out, int64_t n);
 /// dequantise first (Q2_K, Q3_K); it may be NULL otherwise.
 void ck_matvec(uint32_t type, const void *w, int64_t row_bytes, int64_t n, const void *act,
                float *out, int64_t row_begin, int64_t row_end, float *scratch);
+/// The same product for `count` activation vectors at once (several sequences decoding in
+/// lockstep): out[b * out_stride + r] = W[r,:] · x_b for r in [row_begin, row_end), b <
+/// count, where x_b is at act + b * act_stride bytes. Each weight row is read from memory
+/// once and dotted with every x_b by the ck_matvec row kernel, so every result is bitwise
+/// what ck_matvec gives for that x_b alone.
+void ck_matvec_rows(uint32_t type, const void *w, int64_t row_bytes, int64_t n, const void *act,
+                    int64_t act_stride, int64_t count, float *out, int64_t out_stride,
+                    int64_t row_begin, int64_t row_end, float *scratch);
 /// One row: W_row · x with the same arithmetic as ck_matvec.
 float ck_dot_row(uint32_t type, const void *w_row, int64_t n, const void *act, float *scratch);
 
