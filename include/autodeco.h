@@ -50,8 +50,9 @@ extern "C" {
 /* MAJOR * 10000 + MINOR * 100 + PATCH, as returned by autodeco_version_number(). */
 #define AUTODECO_VERSION_NUMBER 100
 #define AUTODECO_VERSION_STRING "0.1.0"
-/* Incremented on every incompatible change of this header. */
-#define AUTODECO_API_VERSION 1
+/* Incremented on every incompatible change of this header (2: autodeco_context_params gained
+ * n_seq_max). */
+#define AUTODECO_API_VERSION 2
 
 /* The library's version as a static string ("0.1.0"). Thread-safe. */
 AUTODECO_API const char *autodeco_version(void);
@@ -176,6 +177,9 @@ typedef struct autodeco_context_params {
     autodeco_sampler_params sampler;
     uint64_t memory_limit;      /* refuse a context whose buffers (KV cache, activations) would
                                    need more bytes than this; 0 = no limit (default 0) */
+    int32_t n_seq_max;          /* most sequences autodeco_generate_batch() decodes in parallel,
+                                   1-64 (default 1); each has its own KV cache of n_ctx positions,
+                                   counted against memory_limit */
 } autodeco_context_params;
 
 /* What one step produced. */
@@ -345,6 +349,32 @@ AUTODECO_API autodeco_generate_params autodeco_generate_default_params(void);
 AUTODECO_API int32_t autodeco_generate(autodeco_context *ctx, const char *prompt, int32_t prompt_len,
                                        autodeco_generate_params params, autodeco_token_callback callback,
                                        void *user_data, int32_t *out_reason);
+
+/* Called once per generated token of sequence `seq` (0 <= seq < n_seq); return false to stop
+ * that sequence only. */
+typedef bool (*autodeco_batch_callback)(int32_t seq, const autodeco_generation_event *event, void *user_data);
+
+/* Generates n_seq continuations of one prompt in parallel (e.g. n samples of one problem).
+ * Tokenizes and runs `prompt` once, appended to what the context holds as in
+ * autodeco_generate(); every sequence starts from that shared prefix. Then each step is one
+ * forward pass with a row per live sequence, so the weights are read once per step for all
+ * of them: aggregate tokens/s grows with n_seq. Sequence i samples with the context's sampler
+ * and its own random generator seeded with sampler.seed + i, and produces exactly the tokens,
+ * values and text autodeco_generate() produces on a fresh context with seed + i and the same
+ * prompt. Each sequence stops on its own (end of generation, params.max_tokens, a stop
+ * string, its callback returning false); autodeco_cancel() stops all, and CONTEXT_FULL ends
+ * them together. Events of the sequences interleave, in sequence order within a step.
+ * `callback` may be NULL; out_reasons (n_seq entries, may be NULL) receives each sequence's
+ * autodeco_stop_reason. Cancellation is not an error (AUTODECO_OK, reasons CANCELLED).
+ * Afterwards the context holds what it held before plus the prompt, nothing is queued, its
+ * own random generator is untouched, and autodeco_get_logits()/get_hidden() return NULL until
+ * the next decode.
+ * Errors: INVALID_ARGUMENT (NULL ctx or prompt, n_seq outside [1, the context's n_seq_max],
+ * negative max_tokens), INVALID_UTF8, CONTEXT_FULL (prompt too long), NO_HEADS. */
+AUTODECO_API int32_t autodeco_generate_batch(autodeco_context *ctx, const char *prompt, int32_t prompt_len,
+                                             autodeco_generate_params params, int32_t n_seq,
+                                             autodeco_batch_callback callback, void *user_data,
+                                             int32_t *out_reasons);
 
 /* ---- Logging ---------------------------------------------------------------------------- */
 

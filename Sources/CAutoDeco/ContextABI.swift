@@ -80,7 +80,7 @@ public func autodeco_context_default_params() -> autodeco_context_params {
     let d = ContextParams()
     return autodeco_context_params(n_ctx: Int32(d.contextLength), n_batch: Int32(d.batchSize),
                                    n_threads: Int32(d.threads), sampler: autodeco_sampler_default_params(),
-                                   memory_limit: d.memoryLimit)
+                                   memory_limit: d.memoryLimit, n_seq_max: Int32(d.sequenceCapacity))
 }
 
 @_cdecl("autodeco_context_create")
@@ -96,6 +96,7 @@ public func autodeco_context_create(_ model: OpaquePointer?, _ params: autodeco_
         p.threads = Int(params.n_threads)
         p.sampler = try SamplerParams(params.sampler)
         p.memoryLimit = params.memory_limit
+        p.sequenceCapacity = Int(params.n_seq_max)
         out.pointee = ContextBox(try InferenceContext(model: box.model, params: p), modelBox: box).handle
     }
 }

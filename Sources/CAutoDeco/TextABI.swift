@@ -122,45 +122,91 @@ public func autodeco_generate(_ ctx: OpaquePointer?, _ prompt: UnsafePointer<CCh
                               _ userData: UnsafeMutableRawPointer?, _ outReason: UnsafeMutablePointer<Int32>?) -> Int32 {
     guarded {
         let box = try ContextBox.from(ctx)
-        var options = GenerationOptions()
-        guard params.max_tokens >= 0 else { throw ABIError.invalid("max_tokens is negative") }
-        options.maxTokens = Int(params.max_tokens)
-        guard params.n_stop >= 0 else { throw ABIError.invalid("n_stop is negative") }
-        if params.n_stop > 0 {
-            guard let stop = params.stop else { throw ABIError.invalid("stop is NULL but n_stop is \(params.n_stop)") }
-            for i in 0..<Int(params.n_stop) { options.stopStrings.append(try cString(stop[i], "stop[\(i)]")) }
-        }
-        let promptBytes = try bytesArray(prompt, promptLen, "prompt")
-        let ids = try box.context.model.tokenizer.encode(bytes: promptBytes, addSpecial: true, parseSpecial: true)
-        guard !ids.isEmpty else { throw ABIError.invalid("the prompt is empty") }
+        let options = try GenerationOptions(params)
+        let ids = try promptTokens(box, prompt, promptLen)
         let reason = try box.context.generate(prompt: ids, options: options) { event in
             box.hasLogits = true
             guard let callback else { return true }
-            var utf8 = Array(event.text.utf8)
-            utf8.append(0)
-            return utf8.withUnsafeBufferPointer { text in
-                var info = autodeco_token_info()
-                info.token = event.token
-                info.temperature = event.temperature
-                info.top_p = event.topP
-                info.probability = event.probability
-                info.predicted_temperature = event.predictedTemperature ?? -1
-                info.predicted_top_p = event.predictedTopP ?? -1
-                var e = autodeco_generation_event(info: info, text: text.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
-                                                  text_len: Int32(text.count - 1))
-                return callback(&e, userData)
-            }
+            return withCEvent(event) { callback($0, userData) }
         }
-        let code: Int32
-        switch reason {
-        case .endOfGeneration: code = 0
-        case .maxTokens: code = 1
-        case .stopString: code = 2
-        case .callback: code = 3
-        case .cancelled: code = 4
-        case .contextFull: code = 5
+        outReason?.pointee = reason.code
+    }
+}
+
+@_cdecl("autodeco_generate_batch")
+public func autodeco_generate_batch(_ ctx: OpaquePointer?, _ prompt: UnsafePointer<CChar>?, _ promptLen: Int32,
+                                    _ params: autodeco_generate_params, _ nSeq: Int32,
+                                    _ callback: autodeco_batch_callback?, _ userData: UnsafeMutableRawPointer?,
+                                    _ outReasons: UnsafeMutablePointer<Int32>?) -> Int32 {
+    guarded {
+        let box = try ContextBox.from(ctx)
+        let capacity = box.context.params.sequenceCapacity
+        guard nSeq >= 1, Int(nSeq) <= capacity else {
+            throw ABIError.invalid("n_seq is \(nSeq); it must be in [1, \(capacity)] (the context's n_seq_max)")
         }
-        outReason?.pointee = code
+        let options = try GenerationOptions(params)
+        let ids = try promptTokens(box, prompt, promptLen)
+        box.hasLogits = false   // the last forward pass belongs to no single position of the context
+        let reasons = try box.context.generateBatch(prompt: ids, options: Array(repeating: options, count: Int(nSeq))) { seq, event in
+            guard let callback else { return true }
+            return withCEvent(event) { callback(Int32(seq), $0, userData) }
+        }
+        if let outReasons {
+            for (i, r) in reasons.enumerated() { outReasons[i] = r.code }
+        }
+    }
+}
+
+extension GenerationOptions {
+    init(_ params: autodeco_generate_params) throws {
+        self.init()
+        guard params.max_tokens >= 0 else { throw ABIError.invalid("max_tokens is negative") }
+        maxTokens = Int(params.max_tokens)
+        guard params.n_stop >= 0 else { throw ABIError.invalid("n_stop is negative") }
+        if params.n_stop > 0 {
+            guard let stop = params.stop else { throw ABIError.invalid("stop is NULL but n_stop is \(params.n_stop)") }
+            for i in 0..<Int(params.n_stop) { stopStrings.append(try cString(stop[i], "stop[\(i)]")) }
+        }
+    }
+}
+
+extension StopReason {
+    /// The autodeco_stop_reason value.
+    var code: Int32 {
+        switch self {
+        case .endOfGeneration: return 0
+        case .maxTokens: return 1
+        case .stopString: return 2
+        case .callback: return 3
+        case .cancelled: return 4
+        case .contextFull: return 5
+        }
+    }
+}
+
+/// A prompt's token ids as autodeco_generate reads it (parse_special, never empty).
+private func promptTokens(_ box: ContextBox, _ prompt: UnsafePointer<CChar>?, _ promptLen: Int32) throws -> [Int32] {
+    let promptBytes = try bytesArray(prompt, promptLen, "prompt")
+    let ids = try box.context.model.tokenizer.encode(bytes: promptBytes, addSpecial: true, parseSpecial: true)
+    guard !ids.isEmpty else { throw ABIError.invalid("the prompt is empty") }
+    return ids
+}
+
+/// Calls `body` with `event` as a C autodeco_generation_event (its text valid during the call).
+private func withCEvent(_ event: GenerationEvent, _ body: (UnsafePointer<autodeco_generation_event>) -> Bool) -> Bool {
+    var utf8 = Array(event.text.utf8)
+    utf8.append(0)
+    return utf8.withUnsafeBufferPointer { text in
+        var info = autodeco_token_info()
+        info.token = event.token
+        info.temperature = event.temperature
+        info.top_p = event.topP
+        info.probability = event.probability
+        info.predicted_temperature = event.predictedTemperature ?? -1
+        info.predicted_top_p = event.predictedTopP ?? -1
+        var e = autodeco_generation_event(info: info, text: text.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
+                                          text_len: Int32(text.count - 1))
+        return body(&e)
     }
 }
 

@@ -27,8 +27,8 @@ import numpy as np
 
 from . import _lib as _c
 
-__all__ = ["AutodecoError", "Model", "Context", "SamplerParams", "TokenEvent", "version", "api_version",
-           "set_log_callback", "STOP_REASONS"]
+__all__ = ["AutodecoError", "Model", "Context", "SamplerParams", "TokenEvent", "BatchResult", "version",
+           "api_version", "set_log_callback", "STOP_REASONS"]
 
 __version__ = _c.autodeco_version().decode()
 
@@ -336,6 +336,18 @@ class TokenEvent:
                    None if pt < 0 else pt, None if pp < 0 else pp)
 
 
+@dataclasses.dataclass
+class BatchResult:
+    """One sequence of Context.generate_batch(): its text (stop strings excluded), token ids,
+    the temperature and top-p actually used for each token, and why it stopped (a
+    STOP_REASONS name)."""
+    text: str = ""
+    tokens: list = dataclasses.field(default_factory=list)
+    temperatures: list = dataclasses.field(default_factory=list)
+    top_ps: list = dataclasses.field(default_factory=list)
+    stop_reason: str = ""
+
+
 STOP_REASONS = {_c.AUTODECO_STOP_EOG: "eog", _c.AUTODECO_STOP_MAX_TOKENS: "max_tokens",
                 _c.AUTODECO_STOP_STRING: "stop_string", _c.AUTODECO_STOP_CALLBACK: "callback",
                 _c.AUTODECO_STOP_CANCELLED: "cancelled", _c.AUTODECO_STOP_CONTEXT_FULL: "context_full"}
@@ -351,7 +363,7 @@ class Context(_Owner):
 
     def __init__(self, model: Model, n_ctx: int = 2048, n_threads: int = 0, sampler=None,
                  n_batch: Optional[int] = None, heads: Optional[PathLike] = None,
-                 memory_limit: Optional[int] = None):
+                 memory_limit: Optional[int] = None, n_seq_max: int = 1):
         self._handle = None
         self._stop_worker = None
         self.model = model
@@ -363,6 +375,7 @@ class Context(_Owner):
             p.n_batch = n_batch
         if memory_limit is not None:
             p.memory_limit = memory_limit  # bytes; the library refuses larger buffers (OUT_OF_MEMORY)
+        p.n_seq_max = n_seq_max  # sequences generate_batch() may run at once, each with its own KV cache
         p.sampler = self._sampler.to_c()
         handle = ctypes.c_void_p()
         _check(_c.autodeco_context_create(model.handle, p, ctypes.byref(handle)))
@@ -579,6 +592,57 @@ class Context(_Owner):
             # Normal end, or the consumer stopped early (break, exception, close, garbage).
             stop_worker()
             del callback, stop_arr
+
+    def generate_batch(self, prompt, n: int, max_tokens: int = 256, stop: Union[None, str, Sequence[str]] = None,
+                       chat: bool = False) -> "list[BatchResult]":
+        """n continuations of `prompt` (appended to what the context holds; `chat` as in generate()),
+        decoded in parallel: the prompt runs once and each step is one forward pass for all live
+        sequences. Sequence i samples with seed (sampler seed + i) and is exactly what generate()
+        gives on a fresh context with that seed. n must be at most the context's n_seq_max.
+        Afterwards the context holds what it held before plus the prompt. Blocks until every
+        sequence has stopped; cancel() from another thread stops them all."""
+        handle = self._idle()
+        if chat:
+            messages = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else prompt
+            prompt = self.model.apply_chat_template(messages, add_generation_prompt=True)
+        data = prompt.encode("utf-8") if isinstance(prompt, str) else bytes(prompt)
+        stops = [stop] if isinstance(stop, str) else list(stop or [])
+        stop_bytes = [s.encode("utf-8") for s in stops]
+        params = _c.autodeco_generate_default_params()
+        params.max_tokens = max_tokens
+        stop_arr = (ctypes.c_char_p * max(len(stop_bytes), 1))(*stop_bytes)
+        params.stop = ctypes.cast(stop_arr, ctypes.POINTER(ctypes.c_char_p)) if stop_bytes else None
+        params.n_stop = len(stop_bytes)
+        count = max(int(n), 0)
+        results = [BatchResult() for _ in range(count)]
+        texts = [[] for _ in range(count)]
+        failure = []
+
+        def on_token(seq, event_p, _user):
+            try:
+                ev = event_p.contents
+                r = results[seq]
+                r.tokens.append(ev.info.token)
+                r.temperatures.append(ev.info.temperature)
+                r.top_ps.append(ev.info.top_p)
+                if ev.text_len > 0:
+                    texts[seq].append(ctypes.string_at(ev.text, ev.text_len).decode("utf-8", "replace"))
+                return True
+            except BaseException as e:  # an exception must not unwind into the library
+                failure.append(e)
+                _c.autodeco_cancel(handle)
+                return False
+
+        callback = _c.autodeco_batch_callback(on_token)
+        reasons = (ctypes.c_int32 * max(count, 1))()
+        status = _c.autodeco_generate_batch(handle, data, len(data), params, int(n), callback, None, reasons)
+        if failure:
+            raise failure[0]
+        _check(status)
+        for i, r in enumerate(results):
+            r.text = "".join(texts[i])
+            r.stop_reason = STOP_REASONS.get(reasons[i], str(reasons[i]))
+        return results
 
     def generate_text(self, prompt, max_tokens: int = 256, stop=None, chat: bool = False) -> str:
         """generate() joined into one string."""

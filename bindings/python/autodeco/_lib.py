@@ -10,7 +10,7 @@ from . import _loader
 lib = _loader.load()
 
 # Version this binding was written for; checked against the library at import.
-API_VERSION = 1
+API_VERSION = 2
 
 
 def _fn(name, restype, *argtypes):
@@ -36,7 +36,7 @@ class autodeco_sampler_params(Structure):
 
 class autodeco_context_params(Structure):
     _fields_ = [("n_ctx", c_int32), ("n_batch", c_int32), ("n_threads", c_int32),
-                ("sampler", autodeco_sampler_params), ("memory_limit", c_uint64)]
+                ("sampler", autodeco_sampler_params), ("memory_limit", c_uint64), ("n_seq_max", c_int32)]
 
 
 class autodeco_token_info(Structure):
@@ -58,6 +58,8 @@ class autodeco_generate_params(Structure):
 
 # bool (*autodeco_token_callback)(const autodeco_generation_event *event, void *user_data)
 autodeco_token_callback = CFUNCTYPE(c_bool, POINTER(autodeco_generation_event), c_void_p)
+# bool (*autodeco_batch_callback)(int32_t seq, const autodeco_generation_event *event, void *user_data)
+autodeco_batch_callback = CFUNCTYPE(c_bool, c_int32, POINTER(autodeco_generation_event), c_void_p)
 # void (*autodeco_log_callback)(int32_t level, const char *message, void *user_data)
 autodeco_log_callback = CFUNCTYPE(None, c_int32, c_char_p, c_void_p)
 
@@ -189,6 +191,11 @@ _fn("autodeco_generate_default_params", autodeco_generate_params)
 #                           autodeco_generate_params, autodeco_token_callback, void *user_data, int32_t *out_reason)
 _fn("autodeco_generate", c_int32, context_p, c_char_p, c_int32, autodeco_generate_params, autodeco_token_callback,
     c_void_p, POINTER(c_int32))
+# int32_t autodeco_generate_batch(autodeco_context *ctx, const char *prompt, int32_t prompt_len,
+#                                 autodeco_generate_params, int32_t n_seq, autodeco_batch_callback,
+#                                 void *user_data, int32_t *out_reasons)
+_fn("autodeco_generate_batch", c_int32, context_p, c_char_p, c_int32, autodeco_generate_params, c_int32,
+    autodeco_batch_callback, c_void_p, POINTER(c_int32))
 # void autodeco_log_set(autodeco_log_callback callback, void *user_data)
 _fn("autodeco_log_set", None, autodeco_log_callback, c_void_p)
 
