@@ -191,4 +191,34 @@ final class HeadsTrainerTests: XCTestCase {
             }
         }
     }
+
+    /// The training sort: the first `head` logits are exactly the full sort's, nothing after
+    /// them is larger, the tail keeps vocabulary order, and the rank points at the target.
+    func testHeadSortKeepsTheLargestLogitsInOrder() throws {
+        var rng = RandomGenerator(seed: 5)
+        let n = 20_000, head = 700
+        // Ties included: a few hundred repeated values.
+        let logits = (0..<n).map { i in i % 97 == 0 ? Float(3.25) : Float(rng.nextUnit() * 30 - 20) }
+        var keys = [UInt64](repeating: 0, count: n), full = [Float](repeating: 0, count: n)
+        var partial = full, histogram = [UInt32](repeating: 0, count: 65536)
+        for target in [0, 97, 12_345, n - 1] {
+            let fullRank = SoftTopPObjective.sortDescending(logits, count: n, target: target, keys: &keys, sorted: &full)
+            let rank = SoftTopPObjective.sortHeadDescending(logits, count: n, head: head, target: target, keys: &keys,
+                                                            histogram: &histogram, sorted: &partial)
+            XCTAssertEqual(Array(partial[..<head]), Array(full[..<head]))
+            XCTAssertEqual(partial[rank], logits[target])
+            if fullRank < head { XCTAssertEqual(rank, fullRank) }
+            let floor = partial[head - 1]
+            XCTAssertTrue(partial[head...].allSatisfy { $0 <= floor })
+            XCTAssertEqual(partial.sorted(), logits.sorted())
+            // The tail (after the ordered head) is a subsequence of the vocabulary order.
+            let front = (head..<n).first { partial[$0] > partial[$0 - 1] } ?? n
+            var at = 0
+            for v in partial[front...] {
+                while at < n && logits[at] != v { at += 1 }
+                XCTAssertLessThan(at, n, "tail out of vocabulary order")
+                at += 1
+            }
+        }
+    }
 }
