@@ -78,6 +78,20 @@ def test_second_run_resumes_without_redoing_anything(smoke_run):
     assert {c: (out / f"{c}.jsonl").read_bytes() for c in CONFIGS} == before
 
 
+def test_a_redone_problem_gets_the_same_samples(smoke_run):
+    """HumanEval/1 first ran after HumanEval/0 in the same context; redone alone (after an
+    interruption lost its line) it must come out the same: samples depend only on their seed."""
+    out, args, _ = smoke_run
+    path = out / "autodeco.jsonl"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text(lines[0] + lines[1][: len(lines[1]) // 2])  # the last line cut mid-write
+    again = harness(*args)
+    assert "[autodeco] 1 of 2 problems already done, 1 to go" in again.stdout
+    old, new = json.loads(lines[1]), rows(path)[1]
+    strip = lambda r: [{k: v for k, v in s.items() if not k.endswith("seconds")} for s in r["samples"]]
+    assert strip(new) == strip(old)
+
+
 def test_other_settings_in_the_same_directory_are_refused(smoke_run):
     out, args, _ = smoke_run
     changed = [a if a != 16 else 8 for a in args]  # --max-tokens 8

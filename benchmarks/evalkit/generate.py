@@ -2,9 +2,9 @@
 
 n samples of one prompt, sample i drawn with seed base+i. Uses Context.generate_batch (several
 sequences sharing each forward pass) when the binding has it, else n sequential
-Context.generate calls with the same seeds; either way each sample starts from an empty
-context and a freshly seeded generator, so results do not depend on what ran before (which is
-what makes interrupted runs resumable)."""
+Context.generate calls with the same seeds, each rewinding to the prompt decoded once per
+problem. Either way each sample starts from the prompt alone and a freshly seeded generator,
+so results do not depend on what ran before (which is what makes interrupted runs resumable)."""
 import dataclasses
 import inspect
 import pathlib
@@ -46,10 +46,6 @@ class Generator:
         self.n_ctx = n_ctx
         self._contexts = {}
 
-    @property
-    def has_heads(self) -> bool:
-        return self._context(1).has_heads
-
     def _context(self, n: int) -> "autodeco.Context":
         key = n if has_batch() else 1
         if key not in self._contexts:
@@ -58,10 +54,6 @@ class Generator:
                 kwargs["n_seq_max"] = n
             self._contexts[key] = autodeco.Context(self.model, **kwargs)
         return self._contexts[key]
-
-    def prompt_tokens(self, instruction: str) -> int:
-        text = self.model.apply_chat_template([{"role": "user", "content": instruction}])
-        return len(self.model.tokenize(text, special=True))
 
     def samples(self, instruction: str, sampler: dict, n: int, seed: int, max_tokens: int) -> List[Sample]:
         ctx = self._context(n)
@@ -73,19 +65,41 @@ class Generator:
             share = (time.monotonic() - start) / max(n, 1)
             return [Sample(seed + i, r.text, len(r.tokens), r.stop_reason, list(r.temperatures), list(r.top_ps), share)
                     for i, r in enumerate(results)]
+        # Sequential: the prompt but its last few tokens is decoded once; each sample rewinds to
+        # it and generates after the rest (`suffix`), so the long prompt is not recomputed n times.
+        prefix, suffix = self._split_prompt(instruction)
+        ctx.reset()
+        if prefix:
+            ctx.decode(prefix)
         out = []
         for i in range(n):
-            ctx.reset()
+            ctx.rewind(len(prefix))
             _reseed(ctx, sampler, seed + i)
             start = time.monotonic()
             text, temps, tops = [], [], []
-            for ev in ctx.generate(instruction, max_tokens=max_tokens, stop=STOP, chat=True):
+            for ev in ctx.generate(suffix, max_tokens=max_tokens, stop=STOP):
                 text.append(ev.text)
                 temps.append(ev.temperature)
                 tops.append(ev.top_p)
             out.append(Sample(seed + i, "".join(text), len(temps), ctx.stop_reason or "", temps, tops,
                               time.monotonic() - start))
         return out
+
+    def _split_prompt(self, instruction: str):
+        """(prefix token ids, suffix text) of the rendered chat prompt such that the suffix's own
+        tokenization, as generate() does it, is exactly the prompt's last tokens."""
+        text = self.model.apply_chat_template([{"role": "user", "content": instruction}])
+        ids = self.model.tokenize(text, special=True)
+        for k in range(1, min(8, len(ids))):
+            tail = self.model.detokenize_bytes(ids[-k:], special=True)
+            try:
+                suffix = tail.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if (self.model.tokenize(suffix, special=True) == ids[-k:]
+                    and self.model.tokenize(suffix, special=True, add_special=True) == ids[-k:]):
+                return ids[:-k], suffix
+        return [], text
 
     def close(self) -> None:
         for ctx in self._contexts.values():

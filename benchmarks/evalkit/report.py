@@ -113,6 +113,8 @@ def main_table(data: dict) -> str:
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for group, res in data["rows"]:
         label = group if group != "oracle" or res is None else f"oracle (best: {res.name[7:]})"
+        if res is not None and len(res.batched) > 1:
+            label += " (mixes batched and sequential sampling)"
         if res is None:
             cfg = find(group) if group != "oracle" else None
             lines.append(f"| {label} | {describe(cfg) if cfg else 'grid, see below'} | not yet run | | | | | | | | |")
