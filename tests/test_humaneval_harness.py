@@ -216,3 +216,15 @@ def test_wrong_full_function_fails(problems):
 def test_reply_without_code_fails(problems):
     p = problems["HumanEval/2"]
     assert check(p, "I cannot help with that.") == "failed"
+
+
+# ---- the report's confidence interval -----------------------------------------------------------------
+
+def test_bootstrap_interval():
+    import numpy as np
+    from evalkit.report import bootstrap_ci
+    assert bootstrap_ci(np.full(50, 0.3)) == pytest.approx((0.3, 0.3))
+    values = np.array([1.0] * 30 + [0.0] * 70)
+    lo, hi = bootstrap_ci(values)
+    # normal approximation: 0.3 ± 1.96·sqrt(0.3·0.7/100) = [0.210, 0.390]
+    assert lo == pytest.approx(0.21, abs=0.02) and hi == pytest.approx(0.39, abs=0.02)
