@@ -112,3 +112,39 @@ def test_report_writes_tables_and_plot(smoke_run, tmp_path):
     assert "| default |" in table and "not yet run" in table  # never measured here
     assert "| autodeco | temperature | " in text
     assert plot.stat().st_size > 1000 and plot.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_batched_path_is_used_when_the_binding_has_it(smollm2, monkeypatch):
+    """Until Context.generate_batch exists, a stand-in with its documented contract (sequence i
+    samples with the context's seed + i) checks the harness's side of the call."""
+    from types import SimpleNamespace
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from evalkit import generate
+    calls = []
+
+    def fake_generate_batch(self, prompt, n, max_tokens=256, stop=None, chat=False):
+        base = self.sampler.seed
+        calls.append(dict(prompt=prompt, n=n, max_tokens=max_tokens, stop=stop, chat=chat, seed=base))
+        out = []
+        for i in range(n):
+            self.reset()
+            self.set_sampler(seed=base + i)
+            evs = list(self.generate(prompt, max_tokens=max_tokens, stop=stop, chat=chat))
+            out.append(SimpleNamespace(text="".join(e.text for e in evs), tokens=[e.token for e in evs],
+                                       temperatures=[e.temperature for e in evs], top_ps=[e.top_p for e in evs],
+                                       stop_reason=self.stop_reason))
+        return out
+
+    monkeypatch.setattr(generate.autodeco.Context, "generate_batch", fake_generate_batch, raising=False)
+    assert generate.has_batch()
+    gen = generate.Generator(str(smollm2), str(HEADS), n_threads=1, n_ctx=1024)
+    try:
+        samples = gen.samples("Write a function add(a, b).", dict(mode="static", temperature=1.0, top_p=1.0),
+                              n=3, seed=77, max_tokens=6)
+    finally:
+        gen.close()
+    assert calls == [dict(prompt="Write a function add(a, b).", n=3, max_tokens=6, stop=generate.STOP, chat=True,
+                          seed=77)]
+    assert [s.seed for s in samples] == [77, 78, 79]
+    assert all(1 <= s.n_tokens <= 6 and len(s.temperatures) == s.n_tokens for s in samples)
+    assert all(t == 1.0 for s in samples for t in s.temperatures)
