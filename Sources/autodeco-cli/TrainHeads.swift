@@ -58,6 +58,9 @@ struct TrainHeads: ParsableCommand {
     var controlMarginT: Float = 0.1
     @Option(name: .customLong("control-margin-p"), help: "Ranking margin for P between neighbouring instructions.")
     var controlMarginP: Float = 0.02
+    @Option(name: .customLong("temperature-loss-weight"),
+            help: "Weight of the temperature loss (1 = official; 0 = T trained by the top-p loss only).")
+    var temperatureLossWeight: Double = 1
     @Option(name: .customLong("sorted-head"),
             help: "Logits sorted exactly per position; the tail keeps vocabulary order (0 = sort all: exact, slower).")
     var sortedHead: Int = 8192
@@ -89,6 +92,7 @@ struct TrainHeads: ParsableCommand {
         config.seed = seed
         config.sortedHead = sortedHead > 0 ? sortedHead : nil
         config.controlWeight = controlWeight
+        config.temperatureLossWeight = temperatureLossWeight
         config.controlRows = controlRows
         config.controlMargins.temperature = controlMarginT
         config.controlMargins.topP = controlMarginP
@@ -152,6 +156,7 @@ struct TrainHeads: ParsableCommand {
             ("autodeco.final_top_p_loss", String(format: "%.6f", last.topPLoss)),
             ("autodeco.train_positions_per_second", String(format: "%.1f", speed)),
             ("autodeco.sorted_head", "\(sortedHead)"),
+            ("autodeco.temperature_loss_weight", "\(temperatureLossWeight)"),
         ]
         if let control {
             metadata += [("autodeco.control_data", (control as NSString).lastPathComponent),

@@ -119,7 +119,7 @@ public final class HeadsTrainer {
             var gradT = terms[k].nllGradT * invN
             if keep[k] {
                 loss.temperatureLoss += w * terms[k].ce * invKept
-                gradT += w * terms[k].ceGradT * invKept
+                gradT += config.temperatureLossWeight * w * terms[k].ceGradT * invKept
             }
             loss.topPLoss += terms[k].nll * invN
             loss.meanTemperature += t * invN

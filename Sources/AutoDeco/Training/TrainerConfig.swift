@@ -21,6 +21,9 @@ public struct TrainerConfig: Sendable {
     /// Logits put in exact order per position (the rest stay in vocabulary order; see
     /// `SoftTopPObjective.sortHeadDescending`); nil sorts the whole vocabulary.
     public var sortedHead: Int? = 8192
+    /// Weight of the temperature loss in the total (1 = the official loss; 0 trains T on the
+    /// soft top-p loss alone, an ablation).
+    public var temperatureLossWeight: Double = 1
     /// Instruction control: weight of the ranking loss, control rows per step, margins.
     public var controlWeight: Double = 1
     public var controlRows = 16
@@ -32,7 +35,7 @@ public struct TrainerConfig: Sendable {
         guard learningRate > 0, learningRate.isFinite, (0..<1).contains(beta1), (0..<1).contains(beta2),
               epsilon > 0, weightDecay >= 0, warmupSteps >= 0, totalSteps > 0, clipNorm >= 0,
               batchPositions > 0, (0...1).contains(easyDropFraction), (sortedHead ?? 1) > 0,
-              controlWeight >= 0, controlRows > 0, controlMargins.temperature >= 0, controlMargins.topP >= 0 else {
+              controlWeight >= 0, temperatureLossWeight >= 0, controlRows > 0, controlMargins.temperature >= 0, controlMargins.topP >= 0 else {
             throw TrainingError.invalid("invalid trainer settings")
         }
     }
