@@ -41,17 +41,22 @@ final class HeadsTrainerTests: XCTestCase {
 
     /// The loss without masking, all in Double, straight from DESIGN.md section 10. The top-p
     /// head's T and statistics inputs are the detached values `features` ([count][5]).
+    /// One head in Double: σ(W2 · relu(W1 · x + b1) + b2), tensors at offsets of `flat`.
+    static func referenceHead(_ flat: [Double], _ x: [Double], _ w1: Int, _ b1: Int, _ w2: Int, _ b2: Int) -> Double {
+        var out = flat[b2]
+        for j in 0..<AutoDecoHeads.width {
+            var a = flat[b1 + j]
+            for i in 0..<x.count { a += flat[w1 + j * x.count + i] * x[i] }
+            if a > 0 { out += flat[w2 + j] * a }
+        }
+        return 1 / (1 + Foundation.exp(-out))
+    }
+
     static func referenceLoss(_ s: Setup, flat: [Double], features: [[Double]]) -> Double {
-        let h = s.h, v = s.v, w = AutoDecoHeads.width, n = s.positions.count
+        let h = s.h, v = s.v, n = s.positions.count
         let o = AutoDecoHeads.tensorOffsets(hiddenSize: h)
         func mlp(_ x: [Double], _ w1: Int, _ b1: Int, _ w2: Int, _ b2: Int) -> Double {
-            var out = flat[b2]
-            for j in 0..<w {
-                var a = flat[b1 + j]
-                for i in 0..<x.count { a += flat[w1 + j * x.count + i] * x[i] }
-                if a > 0 { out += flat[w2 + j] * a }
-            }
-            return 1 / (1 + Foundation.exp(-out))
+            referenceHead(flat, x, w1, b1, w2, b2)
         }
         var tempLoss = 0.0, topPLoss = 0.0
         for k in 0..<n {

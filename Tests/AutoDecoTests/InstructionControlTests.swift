@@ -61,7 +61,7 @@ final class InstructionControlTests: XCTestCase {
         let loss = trainer.controlLossAndGradient(rows: rows, into: &grad)
 
         // Reference in Double: T = 2σ(MLP(h)), P = σ(MLP([h, detached T and statistics])).
-        let h = s.h, v = s.v, w = AutoDecoHeads.width, o = AutoDecoHeads.tensorOffsets(hiddenSize: h)
+        let h = s.h, v = s.v, o = AutoDecoHeads.tensorOffsets(hiddenSize: h)
         var features: [[Double]] = []
         for k in 0..<s.positions.count {
             let hk = Array(s.positions.hidden[k * h..<(k + 1) * h])
@@ -75,13 +75,7 @@ final class InstructionControlTests: XCTestCase {
         }
         func reference(_ flat: [Double]) -> Double {
             func mlp(_ x: [Double], _ w1: Int, _ b1: Int, _ w2: Int, _ b2: Int) -> Double {
-                var out = flat[b2]
-                for j in 0..<w {
-                    var a = flat[b1 + j]
-                    for i in 0..<x.count { a += flat[w1 + j * x.count + i] * x[i] }
-                    if a > 0 { out += flat[w2 + j] * a }
-                }
-                return 1 / (1 + Foundation.exp(-out))
+                HeadsTrainerTests.referenceHead(flat, x, w1, b1, w2, b2)
             }
             func tp(_ k: Int) -> (Double, Double) {
                 let x = (0..<h).map { Double(s.positions.hidden[k * h + $0]) }

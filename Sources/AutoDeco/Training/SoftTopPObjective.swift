@@ -19,17 +19,21 @@ public enum SoftTopPObjective {
         public var nllGradP: Double = 0
     }
 
+    /// A float's bits made monotone as an unsigned integer, then inverted: ascending keys are
+    /// descending values.
+    @inline(__always)
+    static func descendingKey(_ x: Float) -> UInt32 {
+        let b = x.bitPattern
+        return ~((b & 0x8000_0000) != 0 ? ~b : b | 0x8000_0000)
+    }
+
     /// Sorts `logits` (length n) into `sorted` in descending order and returns the rank of
     /// `target` there. `keys` is scratch of n.
     public static func sortDescending(_ logits: UnsafePointer<Float>, count n: Int, target: Int,
                                       keys: UnsafeMutablePointer<UInt64>, sorted: UnsafeMutablePointer<Float>) -> Int {
-        // A float's bits made monotone as unsigned, inverted for descending order, above the
-        // index: sorting plain integers is much faster than sorting with a closure.
-        for i in 0..<n {
-            let b = logits[i].bitPattern
-            let ordered = (b & 0x8000_0000) != 0 ? ~b : b | 0x8000_0000
-            keys[i] = UInt64(~ordered) << 32 | UInt64(UInt32(truncatingIfNeeded: i))
-        }
+        // The descending key above the index: sorting plain integers is much faster than
+        // sorting with a closure.
+        for i in 0..<n { keys[i] = UInt64(descendingKey(logits[i])) << 32 | UInt64(UInt32(truncatingIfNeeded: i)) }
         var buffer = UnsafeMutableBufferPointer(start: keys, count: n)
         buffer.sort()
         var rank = 0
@@ -57,9 +61,7 @@ public enum SoftTopPObjective {
         }
         histogram.initialize(repeating: 0, count: 65536)
         for i in 0..<n {
-            let b = logits[i].bitPattern
-            let ordered = (b & 0x8000_0000) != 0 ? ~b : b | 0x8000_0000
-            let key = ~ordered   // ascending key = descending logit
+            let key = descendingKey(logits[i])
             keys[i] = UInt64(key) << 32 | UInt64(UInt32(truncatingIfNeeded: i))
             histogram[Int(key >> 16)] += 1
         }
@@ -88,9 +90,7 @@ public enum SoftTopPObjective {
         // The tail in vocabulary order.
         var at = front
         for i in 0..<n {
-            let b = logits[i].bitPattern
-            let ordered = (b & 0x8000_0000) != 0 ? ~b : b | 0x8000_0000
-            guard Int(~ordered >> 16) > cut else { continue }
+            guard Int(descendingKey(logits[i]) >> 16) > cut else { continue }
             sorted[at] = logits[i]
             if i == target { rank = at }
             at += 1
