@@ -42,8 +42,11 @@ struct Bench: ParsableCommand {
         try ctx.decode(prompt)
         let t1 = now()
         var generated: [Int32] = []
+        var sampling: UInt64 = 0   // heads (when attached) + sampler, the part after the forward pass
         for _ in 0..<decodeTokens {
+            let ts = now()
             let s = try ctx.sampleCurrent()
+            sampling += now() - ts
             generated.append(s.token)
             try ctx.decode([s.token])
         }
@@ -59,6 +62,7 @@ struct Bench: ParsableCommand {
             "decode_tokens": decodeTokens,
             "decode_s": decode,
             "decode_tps": Double(decodeTokens) / max(decode, 1e-9),
+            "sample_ms_per_token": Double(sampling) / 1e6 / Double(max(decodeTokens, 1)),
             "heads": ctx.heads != nil,
             "peak_rss_mib": Double(usage.ru_maxrss) / 1024,
             "tokens": generated.map { Int($0) },
