@@ -3,6 +3,8 @@
 // 152k vocabulary). Long sums are accumulated in double.
 #include "internal.h"
 #include <math.h>
+
+#ifdef CK_X86
 #include "vmath.h"
 
 static int use_avx2(void) { return ck_get_level() >= CK_LEVEL_AVX2; }
@@ -31,17 +33,29 @@ static double exp_sum_avx2(const float *x, float *out, int64_t n, float shift, f
     for (; i < n; i++) { out[i] = expf((x[i] - shift) * scale); sum += out[i]; }
     return sum;
 }
+#endif
+
+// Largest value (-inf for n = 0).
+static float max_f32(const float *x, int64_t n) {
+#ifdef CK_X86
+    if (use_avx2()) return max_avx2(x, n);
+#endif
+    float m = -INFINITY;
+    for (int64_t i = 0; i < n; i++) m = x[i] > m ? x[i] : m;
+    return m;
+}
 
 int64_t ck_argmax_f32(const float *x, int64_t n) {
     if (n <= 0) return 0;
-    float m = use_avx2() ? max_avx2(x, n) : -INFINITY;
-    if (!use_avx2()) for (int64_t i = 0; i < n; i++) m = x[i] > m ? x[i] : m;
+    float m = max_f32(x, n);
     for (int64_t i = 0; i < n; i++) if (x[i] == m) return i;
     return 0;  // all NaN
 }
 
 double ck_exp_sum(const float *x, float *out, int64_t n, float shift, float scale) {
+#ifdef CK_X86
     if (use_avx2()) return exp_sum_avx2(x, out, n, shift, scale);
+#endif
     double sum = 0;
     for (int64_t i = 0; i < n; i++) { out[i] = expf((x[i] - shift) * scale); sum += out[i]; }
     return sum;
@@ -59,6 +73,7 @@ static inline void top5_push(float *t, float q) {
     t[j] = q;
 }
 
+#ifdef CK_X86
 __attribute__((target("avx2,fma")))
 static void stats_pass_avx2(float *p, int64_t n, float inv, double *ent, double *s1, double *s2, float *top) {
     __m256d e_acc = _mm256_setzero_pd(), a1 = _mm256_setzero_pd(), a2 = _mm256_setzero_pd();
@@ -86,7 +101,16 @@ static void stats_pass_avx2(float *p, int64_t n, float inv, double *ent, double 
     }
 }
 
-static void stats_pass_scalar(float *p, int64_t n, float inv, double *ent, double *s1, double *s2, float *top) {
+#endif
+
+// Scales a block of exponentials to probabilities q and accumulates the statistics' sums.
+static void stats_pass(float *p, int64_t n, float inv, double *ent, double *s1, double *s2, float *top) {
+#ifdef CK_X86
+    if (use_avx2()) {
+        stats_pass_avx2(p, n, inv, ent, s1, s2, top);
+        return;
+    }
+#endif
     for (int64_t i = 0; i < n; i++) {
         float q = p[i] * inv;
         p[i] = q;
@@ -121,16 +145,9 @@ void ck_stats_exp_blocks(const float *logits, int64_t n, float temperature, floa
                          int64_t b0, int64_t b1, float *block_max, double *block_sum) {
     const float invT = inverse_temperature(temperature);
     const int64_t size = ck_stats_block_size(n);
-    const int avx2 = use_avx2();
     for (int64_t b = b0; b < b1; b++) {
         const int64_t lo = b * size, len = (n - lo < size) ? n - lo : size;
-        float m;
-        if (avx2) {
-            m = max_avx2(logits + lo, len);
-        } else {
-            m = -INFINITY;
-            for (int64_t i = 0; i < len; i++) m = logits[lo + i] > m ? logits[lo + i] : m;
-        }
+        const float m = max_f32(logits + lo, len);
         block_max[b] = m;
         if (!(m > -INFINITY)) {
             // A block of -inf (masked) logits has probability 0; NaNs are not propagated.
@@ -160,14 +177,12 @@ void ck_stats_block_scales(int64_t n, float temperature, const float *block_max,
 void ck_stats_q_blocks(float *probs, int64_t n, const float *block_scale, int64_t b0, int64_t b1,
                        double *block_acc, float *block_top) {
     const int64_t size = ck_stats_block_size(n);
-    const int avx2 = use_avx2();
     for (int64_t b = b0; b < b1; b++) {
         const int64_t lo = b * size, len = (n - lo < size) ? n - lo : size;
         double ent = 0, s1 = 0, s2 = 0;
         float *top = block_top + 5 * b;
         for (int j = 0; j < 5; j++) top[j] = 0.0f;
-        if (avx2) stats_pass_avx2(probs + lo, len, block_scale[b], &ent, &s1, &s2, top);
-        else stats_pass_scalar(probs + lo, len, block_scale[b], &ent, &s1, &s2, top);
+        stats_pass(probs + lo, len, block_scale[b], &ent, &s1, &s2, top);
         block_acc[3 * b] = ent;
         block_acc[3 * b + 1] = s1;
         block_acc[3 * b + 2] = s2;

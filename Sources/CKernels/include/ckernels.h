@@ -23,7 +23,8 @@ enum {
 };
 /// The best level this CPU supports.
 int ck_detect_level(void);
-/// The level in use (defaults to ck_detect_level()).
+/// The level in use: ck_detect_level(), or lower when the environment variable
+/// AUTODECO_KERNELS is "scalar" or "avx2" (read once, at first use).
 int ck_get_level(void);
 /// Force a level (clamped to what the CPU supports); returns the level now in use.
 int ck_set_level(int level);
