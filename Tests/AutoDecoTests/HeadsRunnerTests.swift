@@ -74,3 +74,22 @@ final class HeadsRunnerTests: XCTestCase {
         XCTAssertGreaterThan(predictions[0].temperature, 0)
     }
 }
+
+final class SamplerReuseTests: XCTestCase {
+    /// Sampling from probabilities the caller left in the sampler's buffer draws the same token
+    /// as letting the sampler compute them.
+    func testReadyProbabilitiesDrawTheSameTokens() {
+        let n = 1000
+        let logits = (0..<n).map { Float(sin(Double($0) * 0.37) * 5) }
+        let fresh = Sampler(vocabSize: n, seed: 9), reusing = Sampler(vocabSize: n, seed: 9)
+        var differentTokens = Set<Int32>()
+        for t: Float in [0.5, 0.9, 1.3, 0.7, 1.1, 0.8, 1.2, 0.6] {
+            let a = fresh.sample(logits, temperature: t, topP: 0.9, minP: 0.01)
+            Sampler.softmax(logits, n, temperature: t, into: reusing.probabilities)
+            let b = reusing.sample(logits, temperature: t, topP: 0.9, minP: 0.01, probabilitiesReady: true)
+            XCTAssertEqual(a, b)
+            differentTokens.insert(a.token)
+        }
+        XCTAssertGreaterThan(differentTokens.count, 1)
+    }
+}

@@ -23,8 +23,6 @@ public final class InferenceContext {
         }
     }
     private var headsRunner: HeadsRunner?
-    /// softmax(logits / T) of the heads' statistics.
-    private let statsProbs: UnsafeMutablePointer<Float>
 
     public init(model: Model, params: ContextParams = ContextParams()) throws {
         try params.validate(model: model)
@@ -36,14 +34,12 @@ public final class InferenceContext {
                                       batchCapacity: min(params.batchSize, params.contextLength),
                                       pool: ThreadPool(threads: threads))
         sampler = Sampler(vocabSize: model.config.vocabSize, seed: params.sampler.seed)
-        statsProbs = .allocate(capacity: model.config.vocabSize)
         heads = model.defaultHeads
         attachHeadsRunner()   // observers do not run during init
     }
 
     deinit {
         transformer.logitsCompanion = nil
-        statsProbs.deallocate()
     }
 
     /// Prepares the decode-time form of `heads` and has the forward pass compute the heads'
@@ -160,7 +156,8 @@ public final class InferenceContext {
     public func predict() -> Prediction? {
         guard let runner = headsRunner, let hp = lastHidden.baseAddress else { return nil }
         if !transformer.companionIsCurrent { runner.project(hidden: hp, pool: transformer.pool) }
-        let r = runner.predict(logits: transformer.state.logits, pool: transformer.pool, probs: statsProbs)
+        // The statistics' softmax goes to the sampler's buffer, which `sampleCurrent` can reuse.
+        let r = runner.predict(logits: transformer.state.logits, pool: transformer.pool, probs: sampler.probabilities)
         return Prediction(temperature: r.temperature, topP: r.topP, stats: r.stats)
     }
 
@@ -208,9 +205,12 @@ public final class InferenceContext {
             g.topP = topP
             return g
         }
+        // The statistics left softmax(l / (T + 1e-8)) in the sampler's buffer: reuse it when
+        // that is the temperature to sample at (the default autodeco mode, T ≥ ~0.2).
+        let ready = lastPrediction.map { temperature == $0.temperature + 1e-8 } ?? false
         // A top-p of exactly 0 would keep nothing: keep at least the most likely token.
         return sampler.sample(transformer.state.logits, temperature: temperature, topP: max(topP, 1e-6),
-                              topK: sp.topK, minP: sp.minP)
+                              topK: sp.topK, minP: sp.minP, probabilitiesReady: ready)
     }
 
     /// One forward pass over the pending tokens, then one sampled token, which becomes the
