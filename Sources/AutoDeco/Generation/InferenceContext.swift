@@ -17,11 +17,12 @@ public final class InferenceContext {
     private let cancelFlag = AtomicFlag()
     /// AutoDeco heads used by the `autodeco` and `override` sampler modes.
     public var heads: AutoDecoHeads? {
-        didSet { if let h = heads, h.hiddenSize != model.config.dim { heads = nil } }
+        didSet {
+            if let h = heads, h.hiddenSize != model.config.dim { heads = nil }
+            attachHeadsRunner()
+        }
     }
-    private let headScratch: UnsafeMutablePointer<Float>
-    private let headInput: UnsafeMutablePointer<Float>
-    private let statsScratch: UnsafeMutablePointer<Float>
+    private var headsRunner: HeadsRunner?
 
     public init(model: Model, params: ContextParams = ContextParams()) throws {
         try params.validate(model: model)
@@ -33,16 +34,20 @@ public final class InferenceContext {
                                       batchCapacity: min(params.batchSize, params.contextLength),
                                       pool: ThreadPool(threads: threads))
         sampler = Sampler(vocabSize: model.config.vocabSize, seed: params.sampler.seed)
-        headScratch = .allocate(capacity: AutoDecoHeads.width)
-        headInput = .allocate(capacity: model.config.dim + 5)
-        statsScratch = .allocate(capacity: model.config.vocabSize)
         heads = model.defaultHeads
+        attachHeadsRunner()   // observers do not run during init
     }
 
     deinit {
-        headScratch.deallocate()
-        headInput.deallocate()
-        statsScratch.deallocate()
+        transformer.logitsCompanion = nil
+    }
+
+    /// Prepares the decode-time form of `heads` and has the forward pass compute the heads'
+    /// first layers alongside the logits.
+    private func attachHeadsRunner() {
+        transformer.logitsCompanion = nil
+        headsRunner = heads.map { HeadsRunner(heads: $0, vocabSize: vocabSize) }
+        if let r = headsRunner { transformer.logitsCompanion = (r.firstLayerMatrix, r.projected) }
     }
 
     public var vocabSize: Int { model.config.vocabSize }
@@ -149,14 +154,11 @@ public final class InferenceContext {
 
     /// Runs both heads on the last position's hidden state and logits.
     public func predict() -> Prediction? {
-        guard let heads else { return nil }
-        let h = lastHidden
-        guard let hp = h.baseAddress else { return nil }
-        let t = heads.temperature(hidden: hp, scratch: headScratch)
-        let stats = DistributionStats.compute(logits: transformer.state.logits, count: vocabSize,
-                                              temperature: t, probs: statsScratch)
-        let p = heads.topP(hidden: hp, temperature: t, stats: stats, input: headInput, hidden: headScratch)
-        return Prediction(temperature: t, topP: p, stats: stats)
+        guard let runner = headsRunner, let hp = lastHidden.baseAddress else { return nil }
+        if !transformer.companionIsCurrent { runner.project(hidden: hp, pool: transformer.pool) }
+        // The statistics' softmax goes to the sampler's buffer, which `sampleCurrent` can reuse.
+        let r = runner.predict(logits: transformer.state.logits, pool: transformer.pool, probs: sampler.probabilities)
+        return Prediction(temperature: r.temperature, topP: r.topP, stats: r.stats)
     }
 
     /// Fails early (before any forward pass changes the context) when the sampler needs heads
@@ -203,9 +205,12 @@ public final class InferenceContext {
             g.topP = topP
             return g
         }
+        // The statistics left softmax(l / (T + 1e-8)) in the sampler's buffer: reuse it when
+        // that is the temperature to sample at (the default autodeco mode, T ≥ ~0.2).
+        let ready = lastPrediction.map { temperature == $0.temperature + 1e-8 } ?? false
         // A top-p of exactly 0 would keep nothing: keep at least the most likely token.
         return sampler.sample(transformer.state.logits, temperature: temperature, topP: max(topP, 1e-6),
-                              topK: sp.topK, minP: sp.minP)
+                              topK: sp.topK, minP: sp.minP, probabilitiesReady: ready)
     }
 
     /// One forward pass over the pending tokens, then one sampled token, which becomes the

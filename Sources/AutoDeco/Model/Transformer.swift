@@ -52,6 +52,21 @@ final class Transformer {
     private let qkv: [FusedProduct]
     private let gateUp: [FusedProduct]
 
+    /// Extra float rows multiplied with the last position's final hidden state in the same
+    /// pool pass as the logits (the AutoDeco heads' first layers), results to `out`; the
+    /// caller keeps both alive while set.
+    var logitsCompanion: (matrix: WeightMatrix, out: UnsafeMutablePointer<Float>)? {
+        didSet {
+            companionIsCurrent = false
+            outputProduct = logitsCompanion.map { c in
+                FusedProduct([(weights.output, state.logits, nil), (c.matrix, c.out, nil)])
+            }
+        }
+    }
+    private var outputProduct: FusedProduct?
+    /// Whether `logitsCompanion.out` belongs to the current logits.
+    private(set) var companionIsCurrent = false
+
     init(model: Model, weights: Weights, contextCapacity: Int, batchCapacity: Int, pool: ThreadPool) throws {
         config = model.config
         self.weights = weights
@@ -72,6 +87,7 @@ final class Transformer {
     /// position in `state.hidden` and, when `computeLogits`, the last position's logits in
     /// `state.logits`.
     func forward(tokens: UnsafePointer<Int32>, count n: Int, computeLogits: Bool = true) {
+        companionIsCurrent = false
         let c = config
         let dim = c.dim, kvDim = c.kvHeadCount * c.headDim, hd = c.headDim
         let s = state
@@ -111,7 +127,12 @@ final class Transformer {
 
         norm(s.hidden, s.x, weights.outputNorm, batch: n)
         if computeLogits {
-            linear.apply(weights.output, input: s.hidden + (n - 1) * dim, batch: 1, output: s.logits, bias: nil)
+            if let product = outputProduct {
+                linear.apply(product, input: s.hidden + (n - 1) * dim, batch: 1)
+                companionIsCurrent = true
+            } else {
+                linear.apply(weights.output, input: s.hidden + (n - 1) * dim, batch: 1, output: s.logits, bias: nil)
+            }
         }
     }
 
