@@ -12,6 +12,13 @@ from conftest import ROOT
 
 HARNESS = ROOT / "benchmarks" / "humaneval.py"
 HEADS = ROOT / "heads" / "smollm2-135m-instruct.autodeco"
+
+
+def heads_metadata() -> dict:
+    """The __metadata__ of the shipped heads' safetensors header (8-byte length, then JSON)."""
+    data = (HEADS / "model.safetensors").read_bytes()
+    size = int.from_bytes(data[:8], "little")
+    return json.loads(data[8:8 + size])["__metadata__"]
 CONFIGS = ["greedy", "autodeco", "meanshift"]
 SAMPLE_KEYS = {"seed", "status", "detail", "n_tokens", "stop_reason", "gen_seconds", "exec_seconds", "text",
                "code", "T", "P"}
@@ -65,9 +72,10 @@ def test_results_files_have_the_expected_structure(smoke_run):
     auto = [s for r in rows(out / "autodeco.jsonl") for s in r["samples"]]
     assert any("T_tokens" in s for s in auto)
     assert all(len(s["T_tokens"]) == s["n_tokens"] for s in auto if "T_tokens" in s)
-    # MeanShift uses one static pair, the heads' recorded mean (0.5426 / 0.9994 for these heads)
+    # MeanShift uses one static pair, the heads' recorded mean (from the safetensors metadata)
     mean = [s for r in rows(out / "meanshift.jsonl") for s in r["samples"]]
-    assert all(s["T"]["std"] == 0 and s["T"]["mean"] == pytest.approx(0.5426, abs=1e-3) for s in mean)
+    recorded = float(heads_metadata()["autodeco.mean_temperature"])
+    assert all(s["T"]["std"] == 0 and s["T"]["mean"] == pytest.approx(recorded, abs=1e-3) for s in mean)
 
 
 def test_second_run_resumes_without_redoing_anything(smoke_run):
