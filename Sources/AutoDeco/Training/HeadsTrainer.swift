@@ -62,10 +62,12 @@ public final class HeadsTrainer {
     /// into `grad` scaled by `controlWeight`. Each row contributes its low, none and high
     /// positions; T and P are ranked with the configured margins.
     public func controlLossAndGradient(rows: [Int], into grad: inout [Float]) -> Double {
-        guard let (positions, triples, b) = control, !rows.isEmpty else { return 0 }
-        let r = min(rows.count, config.controlRows)
+        guard let (positions, triples, b) = control else { return 0 }
+        let valid = rows.filter { triples.rows.indices.contains($0) }
+        guard !valid.isEmpty else { return 0 }
+        let r = min(valid.count, config.controlRows)
         var indices = [Int](repeating: 0, count: 3 * r)
-        for (k, row) in rows.prefix(r).enumerated() {
+        for (k, row) in valid.prefix(r).enumerated() {
             let t = triples.rows[row]
             indices[k] = t.low; indices[r + k] = t.none; indices[2 * r + k] = t.high
         }
