@@ -64,9 +64,16 @@ struct TrainHeads: ParsableCommand {
     @Option(name: .customLong("sorted-head"),
             help: "Logits sorted exactly per position; the tail keeps vocabulary order (0 = sort all: exact, slower).")
     var sortedHead: Int = 8192
+    @Option(help: """
+            JSONL file of training metrics: one line per optimizer step (step, epoch, lr, loss, temperature_loss, \
+            top_p_loss, control_loss with --control, mean_temperature, mean_top_p, gradient_norm before clipping, \
+            positions_per_second), then one "validation" line with the held-out objective when there is a validation split.
+            """)
+    var metrics: String?
 
     func run() throws {
         let start = Date()
+        let metricsLog = try metrics.map { try TrainingMetrics(path: $0) }
         let base = try Model(path: model, findHeads: false)
         var examples = try TrainingExample.load(jsonl: data)
         if let maxExamples { examples = Array(examples.prefix(max(maxExamples, 0))) }
@@ -116,7 +123,7 @@ struct TrainHeads: ParsableCommand {
         var last = BatchLoss()
         let trainStart = Date()
         var positionsDone = 0
-        for _ in 0..<epochs {
+        for epoch in 0..<epochs {
             let order = trainer.shuffledOrder(train.count)
             var at = 0
             while at < order.count {
@@ -126,6 +133,9 @@ struct TrainHeads: ParsableCommand {
                 positionsDone += idx.count
                 smoothed = smoothed.map { 0.95 * $0 + 0.05 * last.total } ?? last.total
                 let rate = Double(positionsDone) / max(Date().timeIntervalSince(trainStart), 1e-9)
+                try metricsLog?.step(trainer.stepCount, epoch: epoch + 1,
+                                     learningRate: config.learningRate(atStep: trainer.stepCount - 1),
+                                     loss: last, withControl: control != nil, positionsPerSecond: rate)
                 let rank = control == nil ? "" : String(format: " rank %.4f", last.controlLoss)
                 bar.update(trainer.stepCount, detail: String(format: "loss %.4f (temp %.4f, top-p %.4f%@) T %.3f P %.3f  %.0f pos/s",
                                                              smoothed ?? 0, last.temperatureLoss, last.topPLoss, rank,
@@ -166,6 +176,7 @@ struct TrainHeads: ParsableCommand {
         if val.count > 0 {
             let report = HeadsEvaluation.evaluate(val, output: output, heads: trainer.heads, pool: pool)
             printReport(report)
+            try metricsLog?.validation(report, afterStep: trainer.stepCount)
             if let t = report.headsMeanTemperature, let p = report.headsMeanTopP {
                 // The calibrated static pair behind the "mean" sampler mode (MeanShift).
                 metadata.append((AutoDecoHeads.meanTemperatureKey, String(format: "%.6f", t)))
