@@ -4,6 +4,8 @@
 // a fixed order, so the result does not depend on how blocks are spread over threads.
 #include "internal.h"
 #include <math.h>
+
+#ifdef CK_X86
 #include "vmath.h"
 
 __attribute__((target("avx2,fma")))
@@ -68,6 +70,7 @@ static void block_avx2(const float *q, int64_t group, int64_t hd, const float *k
         }
     }
 }
+#endif
 
 static void block_scalar(const float *q, int64_t group, int64_t hd, const float *k, const float *v,
                          int64_t stride, int64_t n, float scale, float *scores, float *m, float *s, float *o) {
@@ -94,8 +97,13 @@ static void block_scalar(const float *q, int64_t group, int64_t hd, const float 
 
 void ck_attention_block(const float *q, int64_t group, int64_t hd, const float *k, const float *v,
                         int64_t stride, int64_t n, float scale, float *scores, float *m, float *s, float *o) {
-    if (ck_get_level() >= CK_LEVEL_AVX2) block_avx2(q, group, hd, k, v, stride, n, scale, scores, m, s, o);
-    else block_scalar(q, group, hd, k, v, stride, n, scale, scores, m, s, o);
+#ifdef CK_X86
+    if (ck_get_level() >= CK_LEVEL_AVX2) {
+        block_avx2(q, group, hd, k, v, stride, n, scale, scores, m, s, o);
+        return;
+    }
+#endif
+    block_scalar(q, group, hd, k, v, stride, n, scale, scores, m, s, o);
 }
 
 void ck_attention_combine(int64_t blocks, int64_t group, int64_t hd, const float *m, const float *s,

@@ -1,9 +1,7 @@
 // Run-time choice of the kernel level from CPUID, and the matrix-vector row loop.
 #include "internal.h"
-
-#if defined(__x86_64__) || defined(__i386__)
-#define CK_X86 1
-#endif
+#include <stdlib.h>
+#include <string.h>
 
 int ck_level = -1;
 
@@ -21,12 +19,25 @@ int ck_detect_level(void) {
 #endif
 }
 
+// AUTODECO_KERNELS caps the level at start-up (for tests, benchmarks and CPU bug hunts):
+// "scalar", "avx2", "avx512vnni"; anything else (or unset) means the best the CPU has.
+static int requested_level(int best) {
+    const char *v = getenv("AUTODECO_KERNELS");
+    if (!v) return best;
+    int want = best;
+    if (strcmp(v, "scalar") == 0) want = CK_LEVEL_SCALAR;
+    else if (strcmp(v, "avx2") == 0) want = CK_LEVEL_AVX2;
+    else if (strcmp(v, "avx512vnni") == 0) want = CK_LEVEL_AVX512VNNI;
+    return want < best ? want : best;
+}
+
 // Read and written atomically: threads may race to initialise it, and every one of them
-// stores the same value (relaxed order is enough for a value computed from CPUID alone).
+// stores the same value (relaxed order is enough for a value computed from CPUID and the
+// environment alone).
 int ck_get_level(void) {
     int level = __atomic_load_n(&ck_level, __ATOMIC_RELAXED);
     if (level < 0) {
-        level = ck_detect_level();
+        level = requested_level(ck_detect_level());
         __atomic_store_n(&ck_level, level, __ATOMIC_RELAXED);
     }
     return level;

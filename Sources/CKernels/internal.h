@@ -7,6 +7,12 @@
 #include "ckernels.h"
 #include <string.h>
 
+// x86 SIMD kernels (AVX2, VNNI) are compiled only for x86-64; every other target builds the
+// portable C code alone.
+#if defined(__x86_64__)
+#define CK_X86 1
+#endif
+
 enum {
     T_F32 = 0, T_F16 = 1, T_Q4_0 = 2, T_Q4_1 = 3, T_Q5_0 = 6, T_Q5_1 = 7, T_Q8_0 = 8,
     T_Q2_K = 10, T_Q3_K = 11, T_Q4_K = 12, T_Q5_K = 13, T_Q6_K = 14, T_BF16 = 30,

@@ -42,6 +42,8 @@ int ck_atomic_cas_u64(uint64_t *p, uint64_t expected, uint64_t desired) {
 void ck_cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
 #endif
 }
 

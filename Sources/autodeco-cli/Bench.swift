@@ -42,9 +42,14 @@ struct Bench: ParsableCommand {
         try ctx.decode(prompt)
         let t1 = now()
         var generated: [Int32] = []
+        var predictions: [[Double]] = []   // the heads' (T, P) per token, when attached
+        var sampling: UInt64 = 0   // heads (when attached) + sampler, the part after the forward pass
         for _ in 0..<decodeTokens {
+            let ts = now()
             let s = try ctx.sampleCurrent()
+            sampling += now() - ts
             generated.append(s.token)
+            if let p = ctx.lastPrediction { predictions.append([Double(p.temperature), Double(p.topP)]) }
             try ctx.decode([s.token])
         }
         let t2 = now()
@@ -59,9 +64,12 @@ struct Bench: ParsableCommand {
             "decode_tokens": decodeTokens,
             "decode_s": decode,
             "decode_tps": Double(decodeTokens) / max(decode, 1e-9),
+            "sample_ms_per_token": Double(sampling) / 1e6 / Double(max(decodeTokens, 1)),
             "heads": ctx.heads != nil,
             "peak_rss_mib": Double(usage.ru_maxrss) / 1024,
             "tokens": generated.map { Int($0) },
+            "predictions": predictions,
+            "kernels": "\(KernelLevel.current)",
         ]
         let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))

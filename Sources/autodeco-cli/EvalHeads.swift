@@ -13,8 +13,10 @@ struct EvalHeads: ParsableCommand {
     @Option(help: "Heads: a safetensors file or a directory.")
     var heads: String
     @Option(help: "Evaluation data (JSONL with prompt/completion[/system]).")
-    var data: String
-    @Option(help: "Hidden-state cache for this data file (default: DATA.hidden-states.cache).")
+    var data: String?
+    @Option(help: "Instruction-control triples to score instead (JSONL with group and diversity -1/0/1).")
+    var control: String?
+    @Option(help: "Hidden-state cache for the --data file (default: DATA.hidden-states.cache; --control always uses CONTROL.hidden-states.cache).")
     var cache: String?
     @Option(name: .customLong("static-temp"), help: "Temperature of the fixed static baseline (b).")
     var staticTemperature: Float = 0.7
@@ -28,25 +30,39 @@ struct EvalHeads: ParsableCommand {
     var contextLength: Int = 2048
 
     func run() throws {
+        guard data != nil || control != nil else { throw ValidationError("give --data, --control or both") }
         let base = try Model(path: model, findHeads: false)
         let trained = try HeadsLoader.load(path: heads, hiddenSize: base.config.dim)
-        var examples = try TrainingExample.load(jsonl: data)
-        if let maxExamples { examples = Array(examples.prefix(max(maxExamples, 0))) }
-        let store = try HiddenStateCache(path: cache ?? data + ".hidden-states.cache",
-                                         hiddenSize: base.config.dim, vocabSize: base.config.vocabSize)
-        var params = ContextParams()
-        params.threads = threads
-        params.contextLength = contextLength
-        let bar = ProgressBar(total: examples.count, unit: "examples")
-        try store.fill(model: base, examples: examples, params: params) { done, _, n in
-            bar.update(done, detail: "\(n) positions"); return true
-        }
-        bar.finish()
-        let positions = try store.positions { $0 < examples.count }
         let pool = ThreadPool(threads: threads > 0 ? threads : nil)
-        let report = HeadsEvaluation.evaluate(positions, output: try OutputProjection(model: base), heads: trained,
-                                              fixed: (staticTemperature, staticTopP), pool: pool)
-        printReport(report, toStandardOutput: true)
+        let output = try OutputProjection(model: base)
+        func load(_ file: String, cache: String?) throws -> ([TrainingExample], TrainingPositions) {
+            var examples = try TrainingExample.load(jsonl: file)
+            if let maxExamples { examples = Array(examples.prefix(max(maxExamples, 0))) }
+            let store = try fillHiddenStateCache(model: base, examples: examples, path: cache ?? file + ".hidden-states.cache",
+                                                 threads: threads, contextLength: contextLength)
+            return (examples, try store.positions { $0 < examples.count })
+        }
+        if let data {
+            let (_, positions) = try load(data, cache: cache)
+            let report = HeadsEvaluation.evaluate(positions, output: output, heads: trained,
+                                                  fixed: (staticTemperature, staticTopP), pool: pool)
+            printReport(report, toStandardOutput: true)
+        }
+        if let control {
+            let (examples, positions) = try load(control, cache: nil)
+            let triples = try ControlTriples(examples: examples, positions: positions)
+            let r = ControlEvaluation.evaluate(positions, triples: triples, output: output, heads: trained, pool: pool)
+            print(String(format: """
+                instruction control: %d prompts, %d aligned positions (teacher-forced, mean per prompt)
+                            low        none       high       Δ up (consistency)   Δ down (consistency)
+                T        %8.4f   %8.4f   %8.4f   %+8.4f (%5.1f%%)   %+8.4f (%5.1f%%)
+                P        %8.4f   %8.4f   %8.4f   %+8.4f (%5.1f%%)   %+8.4f (%5.1f%%)
+                """, r.prompts, r.positions,
+                r.meanTemperature.low, r.meanTemperature.none, r.meanTemperature.high,
+                r.temperatureUp, 100 * r.temperatureUpConsistency, r.temperatureDown, 100 * r.temperatureDownConsistency,
+                r.meanTopP.low, r.meanTopP.none, r.meanTopP.high,
+                r.topPUp, 100 * r.topPUpConsistency, r.topPDown, 100 * r.topPDownConsistency))
+        }
     }
 }
 

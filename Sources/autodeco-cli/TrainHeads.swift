@@ -46,30 +46,42 @@ struct TrainHeads: ParsableCommand {
     var threads: Int = 0
     @Option(name: .customLong("ctx"), help: "Longest example in tokens (longer ones are skipped).")
     var contextLength: Int = 2048
+    @Option(help: "Instruction-control triples (JSONL with group and diversity -1/0/1; see heads/README.md).")
+    var control: String?
+    @Option(name: .customLong("control-cache"), help: "Hidden-state cache of the control data (default: DIR/control.cache).")
+    var controlCache: String?
+    @Option(name: .customLong("control-weight"), help: "Weight of the instruction-control ranking loss.")
+    var controlWeight: Double = 1
+    @Option(name: .customLong("control-rows"), help: "Control positions (×3 prompts) per optimizer step.")
+    var controlRows: Int = 16
+    @Option(name: .customLong("control-margin-t"), help: "Ranking margin for T between neighbouring instructions.")
+    var controlMarginT: Float = 0.1
+    @Option(name: .customLong("control-margin-p"), help: "Ranking margin for P between neighbouring instructions.")
+    var controlMarginP: Float = 0.02
+    @Option(name: .customLong("temperature-loss-weight"),
+            help: "Weight of the temperature loss (1 = official; 0 = T trained by the top-p loss only).")
+    var temperatureLossWeight: Double = 1
+    @Option(name: .customLong("sorted-head"),
+            help: "Logits sorted exactly per position; the tail keeps vocabulary order (0 = sort all: exact, slower).")
+    var sortedHead: Int = 8192
+    @Option(help: """
+            JSONL file of training metrics: one line per optimizer step (step, epoch, lr, loss, temperature_loss, \
+            top_p_loss, control_loss with --control, mean_temperature, mean_top_p, gradient_norm before clipping, \
+            positions_per_second), then one "validation" line with the held-out objective when there is a validation split.
+            """)
+    var metrics: String?
 
     func run() throws {
         let start = Date()
+        let metricsLog = try metrics.map { try TrainingMetrics(path: $0) }
         let base = try Model(path: model, findHeads: false)
         var examples = try TrainingExample.load(jsonl: data)
         if let maxExamples { examples = Array(examples.prefix(max(maxExamples, 0))) }
         guard !examples.isEmpty else { throw ValidationError("no examples in \(data)") }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let cachePath = cache ?? (out as NSString).appendingPathComponent("hidden-states.cache")
-        let store = try HiddenStateCache(path: cachePath, hiddenSize: base.config.dim, vocabSize: base.config.vocabSize)
-        var params = ContextParams()
-        params.threads = threads
-        params.contextLength = contextLength
-        params.batchSize = 256
-        let missing = examples.indices.filter { !store.contains(example: $0) }.count
-        if missing > 0 {
-            printError("caching hidden states of \(missing) examples in \(cachePath)")
-            let bar = ProgressBar(total: examples.count, unit: "examples")
-            try store.fill(model: base, examples: examples, params: params) { done, _, positions in
-                bar.update(done, detail: "\(positions) positions")
-                return true
-            }
-            bar.finish()
-        }
+        let store = try fillHiddenStateCache(model: base, examples: examples, path: cachePath,
+                                             threads: threads, contextLength: contextLength)
         let isValidation = { (i: Int) -> Bool in ValidationSplit.isValidation(i, fraction: valFraction) }
         let train = try store.positions { $0 < examples.count && !isValidation($0) }
         let val = try store.positions { $0 < examples.count && isValidation($0) }
@@ -85,17 +97,33 @@ struct TrainHeads: ParsableCommand {
         config.weightDecay = weightDecay
         config.clipNorm = clipNorm
         config.seed = seed
+        config.sortedHead = sortedHead > 0 ? sortedHead : nil
+        config.controlWeight = controlWeight
+        config.temperatureLossWeight = temperatureLossWeight
+        config.controlRows = controlRows
+        config.controlMargins.temperature = controlMarginT
+        config.controlMargins.topP = controlMarginP
         let stepsPerEpoch = (train.count + batchPositions - 1) / batchPositions
         config.totalSteps = max(stepsPerEpoch * epochs, 1)
         let initial = try AutoDecoHeads.randomlyInitialised(hiddenSize: base.config.dim, seed: seed)
         let trainer = try HeadsTrainer(heads: initial, output: output, config: config, pool: pool)
+        if let control {
+            let controlExamples = try TrainingExample.load(jsonl: control)
+            let path = controlCache ?? (out as NSString).appendingPathComponent("control.cache")
+            let controlStore = try fillHiddenStateCache(model: base, examples: controlExamples, path: path,
+                                                        threads: threads, contextLength: contextLength)
+            let positions = try controlStore.positions { $0 < controlExamples.count }
+            let triples = try ControlTriples(examples: controlExamples, positions: positions)
+            trainer.setControl(positions, triples: triples)
+            printError("instruction control: \(triples.groups.count) prompts, \(triples.rows.count) aligned positions")
+        }
 
         let bar = ProgressBar(total: config.totalSteps, unit: "steps")
         var smoothed: Double?
         var last = BatchLoss()
         let trainStart = Date()
         var positionsDone = 0
-        for _ in 0..<epochs {
+        for epoch in 0..<epochs {
             let order = trainer.shuffledOrder(train.count)
             var at = 0
             while at < order.count {
@@ -105,8 +133,12 @@ struct TrainHeads: ParsableCommand {
                 positionsDone += idx.count
                 smoothed = smoothed.map { 0.95 * $0 + 0.05 * last.total } ?? last.total
                 let rate = Double(positionsDone) / max(Date().timeIntervalSince(trainStart), 1e-9)
-                bar.update(trainer.stepCount, detail: String(format: "loss %.4f (temp %.4f, top-p %.4f) T %.3f P %.3f  %.0f pos/s",
-                                                             smoothed ?? 0, last.temperatureLoss, last.topPLoss,
+                try metricsLog?.step(trainer.stepCount, epoch: epoch + 1,
+                                     learningRate: config.learningRate(atStep: trainer.stepCount - 1),
+                                     loss: last, withControl: control != nil, positionsPerSecond: rate)
+                let rank = control == nil ? "" : String(format: " rank %.4f", last.controlLoss)
+                bar.update(trainer.stepCount, detail: String(format: "loss %.4f (temp %.4f, top-p %.4f%@) T %.3f P %.3f  %.0f pos/s",
+                                                             smoothed ?? 0, last.temperatureLoss, last.topPLoss, rank,
                                                              last.meanTemperature, last.meanTopP, rate))
             }
         }
@@ -133,10 +165,18 @@ struct TrainHeads: ParsableCommand {
             ("autodeco.final_temperature_loss", String(format: "%.6f", last.temperatureLoss)),
             ("autodeco.final_top_p_loss", String(format: "%.6f", last.topPLoss)),
             ("autodeco.train_positions_per_second", String(format: "%.1f", speed)),
+            ("autodeco.sorted_head", "\(sortedHead)"),
+            ("autodeco.temperature_loss_weight", "\(temperatureLossWeight)"),
         ]
+        if let control {
+            metadata += [("autodeco.control_data", (control as NSString).lastPathComponent),
+                         ("autodeco.control_weight", "\(controlWeight)"),
+                         ("autodeco.control_margins", "\(controlMarginT),\(controlMarginP)")]
+        }
         if val.count > 0 {
             let report = HeadsEvaluation.evaluate(val, output: output, heads: trainer.heads, pool: pool)
             printReport(report)
+            try metricsLog?.validation(report, afterStep: trainer.stepCount)
             if let t = report.headsMeanTemperature, let p = report.headsMeanTopP {
                 // The calibrated static pair behind the "mean" sampler mode (MeanShift).
                 metadata.append((AutoDecoHeads.meanTemperatureKey, String(format: "%.6f", t)))
@@ -168,6 +208,27 @@ struct TrainHeads: ParsableCommand {
         printError(String(format: "trained %d steps at %.0f positions/s; wrote %@ (%.0f s in all)",
                           trainer.stepCount, speed, out, Date().timeIntervalSince(start)))
     }
+}
+
+/// Opens (or creates) the hidden-state cache at `path` and runs the model over every example
+/// not in it yet, with a progress bar.
+func fillHiddenStateCache(model: Model, examples: [TrainingExample], path: String, threads: Int,
+                          contextLength: Int) throws -> HiddenStateCache {
+    let store = try HiddenStateCache(path: path, hiddenSize: model.config.dim, vocabSize: model.config.vocabSize)
+    var params = ContextParams()
+    params.threads = threads
+    params.contextLength = contextLength
+    params.batchSize = 256
+    let missing = examples.indices.filter { !store.contains(example: $0) }.count
+    guard missing > 0 else { return store }
+    printError("caching hidden states of \(missing) examples in \(path)")
+    let bar = ProgressBar(total: examples.count, unit: "examples")
+    try store.fill(model: model, examples: examples, params: params) { done, _, positions in
+        bar.update(done, detail: "\(positions) positions")
+        return true
+    }
+    bar.finish()
+    return store
 }
 
 /// Which examples are held out: a fixed hash of the example index, so the split never

@@ -41,17 +41,22 @@ final class HeadsTrainerTests: XCTestCase {
 
     /// The loss without masking, all in Double, straight from DESIGN.md section 10. The top-p
     /// head's T and statistics inputs are the detached values `features` ([count][5]).
+    /// One head in Double: σ(W2 · relu(W1 · x + b1) + b2), tensors at offsets of `flat`.
+    static func referenceHead(_ flat: [Double], _ x: [Double], _ w1: Int, _ b1: Int, _ w2: Int, _ b2: Int) -> Double {
+        var out = flat[b2]
+        for j in 0..<AutoDecoHeads.width {
+            var a = flat[b1 + j]
+            for i in 0..<x.count { a += flat[w1 + j * x.count + i] * x[i] }
+            if a > 0 { out += flat[w2 + j] * a }
+        }
+        return 1 / (1 + Foundation.exp(-out))
+    }
+
     static func referenceLoss(_ s: Setup, flat: [Double], features: [[Double]]) -> Double {
-        let h = s.h, v = s.v, w = AutoDecoHeads.width, n = s.positions.count
+        let h = s.h, v = s.v, n = s.positions.count
         let o = AutoDecoHeads.tensorOffsets(hiddenSize: h)
         func mlp(_ x: [Double], _ w1: Int, _ b1: Int, _ w2: Int, _ b2: Int) -> Double {
-            var out = flat[b2]
-            for j in 0..<w {
-                var a = flat[b1 + j]
-                for i in 0..<x.count { a += flat[w1 + j * x.count + i] * x[i] }
-                if a > 0 { out += flat[w2 + j] * a }
-            }
-            return 1 / (1 + Foundation.exp(-out))
+            referenceHead(flat, x, w1, b1, w2, b2)
         }
         var tempLoss = 0.0, topPLoss = 0.0
         for k in 0..<n {
@@ -188,6 +193,36 @@ final class HeadsTrainerTests: XCTestCase {
                 let direct = SoftTopPObjective.terms(sorted: sorted, count: n, rank: rank, temperature: t, topP: p, weight: 1,
                                                      gradients: false, p: &a, m: &b, e: &c).nll
                 XCTAssertEqual(grid[i], direct, accuracy: 1e-9 * max(1, abs(direct)), "T \(t) P \(p)")
+            }
+        }
+    }
+
+    /// The training sort: the first `head` logits are exactly the full sort's, nothing after
+    /// them is larger, the tail keeps vocabulary order, and the rank points at the target.
+    func testHeadSortKeepsTheLargestLogitsInOrder() throws {
+        var rng = RandomGenerator(seed: 5)
+        let n = 20_000, head = 700
+        // Ties included: a few hundred repeated values.
+        let logits = (0..<n).map { i in i % 97 == 0 ? Float(3.25) : Float(rng.nextUnit() * 30 - 20) }
+        var keys = [UInt64](repeating: 0, count: n), full = [Float](repeating: 0, count: n)
+        var partial = full, histogram = [UInt32](repeating: 0, count: 65536)
+        for target in [0, 97, 12_345, n - 1] {
+            let fullRank = SoftTopPObjective.sortDescending(logits, count: n, target: target, keys: &keys, sorted: &full)
+            let rank = SoftTopPObjective.sortHeadDescending(logits, count: n, head: head, target: target, keys: &keys,
+                                                            histogram: &histogram, sorted: &partial)
+            XCTAssertEqual(Array(partial[..<head]), Array(full[..<head]))
+            XCTAssertEqual(partial[rank], logits[target])
+            if fullRank < head { XCTAssertEqual(rank, fullRank) }
+            let floor = partial[head - 1]
+            XCTAssertTrue(partial[head...].allSatisfy { $0 <= floor })
+            XCTAssertEqual(partial.sorted(), logits.sorted())
+            // The tail (after the ordered head) is a subsequence of the vocabulary order.
+            let front = (head..<n).first { partial[$0] > partial[$0 - 1] } ?? n
+            var at = 0
+            for v in partial[front...] {
+                while at < n && logits[at] != v { at += 1 }
+                XCTAssertLessThan(at, n, "tail out of vocabulary order")
+                at += 1
             }
         }
     }

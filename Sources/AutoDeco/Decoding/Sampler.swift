@@ -35,6 +35,11 @@ public final class Sampler {
 
     deinit { probs.deallocate() }
 
+    /// The buffer `sample` draws from. A caller that has already written softmax(logits / t)
+    /// here (the AutoDeco heads' statistics compute exactly that) passes
+    /// `probabilitiesReady: true` to `sample` with the same t, saving a softmax.
+    public var probabilities: UnsafeMutablePointer<Float> { probs }
+
     public func reseed(_ seed: UInt64) { rng = RandomGenerator(seed: seed) }
 
     /// Index of the largest logit (the first one on ties, as llama.cpp).
@@ -59,12 +64,12 @@ public final class Sampler {
     }
 
     /// Samples with temperature `t` (> 0) and filters `topP` ∈ (0, 1], `topK` (0 = off),
-    /// `minP` ∈ [0, 1).
+    /// `minP` ∈ [0, 1). `probabilitiesReady`: `probabilities` already holds softmax(logits / t).
     public func sample(_ logits: UnsafePointer<Float>, temperature t: Float, topP: Float,
-                       topK: Int = 0, minP: Float = 0) -> SampledToken {
+                       topK: Int = 0, minP: Float = 0, probabilitiesReady: Bool = false) -> SampledToken {
         guard t > 0 else { return greedy(logits) }
         let n = vocabSize
-        let best = Sampler.softmax(logits, n, temperature: t, into: probs)
+        let best = probabilitiesReady ? Sampler.argmax(logits, n) : Sampler.softmax(logits, n, temperature: t, into: probs)
         let p = max(min(topP, 1), 0)
 
         // Fast path: no filtering, draw from the whole distribution.

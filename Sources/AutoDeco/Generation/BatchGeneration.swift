@@ -93,7 +93,10 @@ extension InferenceContext {
             for (b, i) in live.enumerated() {
                 sampler.rng = sequences[i].rng
                 let (s, prediction) = try choose(logits: logits + b * vocab, hidden: rowHidden(b),
-                                                 history: sequences[i].history[...])
+                                                 history: sequences[i].history[...],
+                                                 // Step 0: every row is the prompt's last position,
+                                                 // whose head projection the forward pass made.
+                                                 projected: transformer.companionIsCurrent)
                 sequences[i].rng = sampler.rng
                 if let reason = try sequences[i].emit(s, prediction: prediction, options: options[i], model: model,
                                                       onToken: { try onToken(i, $0) }) {

@@ -17,11 +17,12 @@ public final class InferenceContext {
     private let cancelFlag = AtomicFlag()
     /// AutoDeco heads used by the `autodeco` and `override` sampler modes.
     public var heads: AutoDecoHeads? {
-        didSet { if let h = heads, h.hiddenSize != model.config.dim { heads = nil } }
+        didSet {
+            if let h = heads, h.hiddenSize != model.config.dim { heads = nil }
+            attachHeadsRunner()
+        }
     }
-    private let headScratch: UnsafeMutablePointer<Float>
-    private let headInput: UnsafeMutablePointer<Float>
-    private let statsScratch: UnsafeMutablePointer<Float>
+    private var headsRunner: HeadsRunner?
     /// KV caches of sequences 1 ..< sequenceCapacity of `generateBatch` (sequence 0 uses the
     /// context's own cache).
     let sequenceCaches: [KVCache]
@@ -41,16 +42,20 @@ public final class InferenceContext {
             try KVCache(layerCount: c.layerCount, capacity: params.contextLength, kvDim: c.kvHeadCount * c.headDim)
         }
         sampler = Sampler(vocabSize: model.config.vocabSize, seed: params.sampler.seed)
-        headScratch = .allocate(capacity: AutoDecoHeads.width)
-        headInput = .allocate(capacity: model.config.dim + 5)
-        statsScratch = .allocate(capacity: model.config.vocabSize)
         heads = model.defaultHeads
+        attachHeadsRunner()   // observers do not run during init
     }
 
     deinit {
-        headScratch.deallocate()
-        headInput.deallocate()
-        statsScratch.deallocate()
+        transformer.logitsCompanion = nil
+    }
+
+    /// Prepares the decode-time form of `heads` and has the forward pass compute the heads'
+    /// first layers alongside the logits.
+    private func attachHeadsRunner() {
+        transformer.logitsCompanion = nil
+        headsRunner = heads.map { HeadsRunner(heads: $0, vocabSize: vocabSize) }
+        if let r = headsRunner { transformer.logitsCompanion = (r.firstLayerMatrix, r.projected) }
     }
 
     public var vocabSize: Int { model.config.vocabSize }
@@ -158,17 +163,17 @@ public final class InferenceContext {
     /// Runs both heads on the last position's hidden state and logits.
     public func predict() -> Prediction? {
         guard let hp = lastHidden.baseAddress else { return nil }
-        return predict(hidden: hp, logits: transformer.state.logits)
+        return predict(hidden: hp, logits: transformer.state.logits, projected: transformer.companionIsCurrent)
     }
 
-    /// Runs both heads on one position's final hidden state and logits.
-    func predict(hidden hp: UnsafePointer<Float>, logits: UnsafePointer<Float>) -> Prediction? {
-        guard let heads else { return nil }
-        let t = heads.temperature(hidden: hp, scratch: headScratch)
-        let stats = DistributionStats.compute(logits: logits, count: vocabSize,
-                                              temperature: t, probs: statsScratch)
-        let p = heads.topP(hidden: hp, temperature: t, stats: stats, input: headInput, hidden: headScratch)
-        return Prediction(temperature: t, topP: p, stats: stats)
+    /// Runs both heads on one position's final hidden state and logits; `projected` says the
+    /// forward pass already computed the heads' first layers for this hidden state.
+    func predict(hidden hp: UnsafePointer<Float>, logits: UnsafePointer<Float>, projected: Bool) -> Prediction? {
+        guard let runner = headsRunner else { return nil }
+        if !projected { runner.project(hidden: hp, pool: transformer.pool) }
+        // The statistics' softmax goes to the sampler's buffer, which `choose` can reuse.
+        let r = runner.predict(logits: logits, pool: transformer.pool, probs: sampler.probabilities)
+        return Prediction(temperature: r.temperature, topP: r.topP, stats: r.stats)
     }
 
     /// Fails early (before any forward pass changes the context) when the sampler needs heads
@@ -184,7 +189,8 @@ public final class InferenceContext {
     /// Chooses the next token from the current logits with the context's sampler settings.
     public func sampleCurrent() throws -> SampledToken {
         guard let hp = lastHidden.baseAddress else { throw ContextError.emptyInput }
-        let (s, prediction) = try choose(logits: transformer.state.logits, hidden: hp, history: history[...])
+        let (s, prediction) = try choose(logits: transformer.state.logits, hidden: hp, history: history[...],
+                                         projected: transformer.companionIsCurrent)
         lastPrediction = prediction
         return s
     }
@@ -194,7 +200,7 @@ public final class InferenceContext {
     /// heads' prediction, reported in every mode when heads are attached. Draws with
     /// `sampler`'s current generator.
     func choose(logits: UnsafeMutablePointer<Float>, hidden: UnsafePointer<Float>,
-                history: ArraySlice<Int32>) throws -> (SampledToken, Prediction?) {
+                history: ArraySlice<Int32>, projected: Bool) throws -> (SampledToken, Prediction?) {
         let sp = params.sampler
         if sp.repetitionPenalty != 1 {
             Sampler.applyRepetitionPenalty(logits, vocabSize: vocabSize,
@@ -202,7 +208,7 @@ public final class InferenceContext {
         }
         var temperature = sp.temperature
         var topP = sp.topP
-        let lastPrediction = predict(hidden: hidden, logits: logits)
+        let lastPrediction = predict(hidden: hidden, logits: logits, projected: projected)
         switch sp.mode {
         case .greedy:
             return (sampler.greedy(logits), lastPrediction)
@@ -227,9 +233,12 @@ public final class InferenceContext {
             g.topP = topP
             return (g, lastPrediction)
         }
+        // The statistics left softmax(l / (T + 1e-8)) in the sampler's buffer: reuse it when
+        // that is the temperature to sample at (the default autodeco mode, T ≥ ~0.2).
+        let ready = lastPrediction.map { temperature == $0.temperature + 1e-8 } ?? false
         // A top-p of exactly 0 would keep nothing: keep at least the most likely token.
         return (sampler.sample(logits, temperature: temperature, topP: max(topP, 1e-6),
-                               topK: sp.topK, minP: sp.minP), lastPrediction)
+                               topK: sp.topK, minP: sp.minP, probabilitiesReady: ready), lastPrediction)
     }
 
     /// One forward pass over the pending tokens, then one sampled token, which becomes the

@@ -52,6 +52,21 @@ final class Transformer {
     private let qkv: [FusedProduct]
     private let gateUp: [FusedProduct]
 
+    /// Extra float rows multiplied with the last position's final hidden state in the same
+    /// pool pass as the logits (the AutoDeco heads' first layers), results to `out`; the
+    /// caller keeps both alive while set.
+    var logitsCompanion: (matrix: WeightMatrix, out: UnsafeMutablePointer<Float>)? {
+        didSet {
+            companionIsCurrent = false
+            outputProduct = logitsCompanion.map { c in
+                FusedProduct([(weights.output, state.logits, nil), (c.matrix, c.out, nil)])
+            }
+        }
+    }
+    private var outputProduct: FusedProduct?
+    /// Whether `logitsCompanion.out` belongs to the current logits.
+    private(set) var companionIsCurrent = false
+
     /// `sequenceCapacity`: most sequences `forwardSequences` runs at once (each needs a row of
     /// every buffer, so the batch capacity is at least this).
     init(model: Model, weights: Weights, contextCapacity: Int, batchCapacity: Int, sequenceCapacity: Int = 1,
@@ -76,6 +91,7 @@ final class Transformer {
     /// position in `state.hidden` and, when `computeLogits`, the last position's logits in
     /// `state.logits`.
     func forward(tokens: UnsafePointer<Int32>, count n: Int, computeLogits: Bool = true) {
+        companionIsCurrent = false
         let c = config
         let dim = c.dim, kvDim = c.kvHeadCount * c.headDim, hd = c.headDim
         let s = state
@@ -115,7 +131,12 @@ final class Transformer {
 
         norm(s.hidden, s.x, weights.outputNorm, batch: n)
         if computeLogits {
-            linear.apply(weights.output, input: s.hidden + (n - 1) * dim, batch: 1, output: s.logits, bias: nil)
+            if let product = outputProduct {
+                linear.apply(product, input: s.hidden + (n - 1) * dim, batch: 1)
+                companionIsCurrent = true
+            } else {
+                linear.apply(weights.output, input: s.hidden + (n - 1) * dim, batch: 1, output: s.logits, bias: nil)
+            }
         }
     }
 
@@ -127,6 +148,7 @@ final class Transformer {
     /// for all rows. Leaves row b's final hidden state in `state.hidden + b · dim` and its
     /// logits in `state.logits + b · vocab`. count ≤ sequence capacity, validated ids.
     func forwardSequences(tokens: UnsafePointer<Int32>, caches: [KVCache], position pos: Int) {
+        companionIsCurrent = false
         let c = config, n = caches.count
         let dim = c.dim, kvDim = c.kvHeadCount * c.headDim, hd = c.headDim
         let s = state

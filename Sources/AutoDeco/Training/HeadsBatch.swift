@@ -29,11 +29,16 @@ final class HeadsBatch {
         let p: UnsafeMutablePointer<Double>
         let m: UnsafeMutablePointer<Double>
         let e: UnsafeMutablePointer<Double>
+        let histogram: UnsafeMutablePointer<UInt32>
         init(vocab n: Int) {
             keys = .allocate(capacity: n); probs = .allocate(capacity: n)
             p = .allocate(capacity: n); m = .allocate(capacity: n); e = .allocate(capacity: n)
+            histogram = .allocate(capacity: 65536)
         }
-        deinit { keys.deallocate(); probs.deallocate(); p.deallocate(); m.deallocate(); e.deallocate() }
+        deinit {
+            keys.deallocate(); probs.deallocate(); p.deallocate(); m.deallocate(); e.deallocate()
+            histogram.deallocate()
+        }
     }
 
     init(capacity b: Int, hiddenSize h: Int, vocabSize v: Int, pool: ThreadPool) {
@@ -62,8 +67,11 @@ final class HeadsBatch {
     func scratch(forThread t: Int) -> ThreadScratch { scratch[min(t, scratch.count - 1)] }
 
     /// Loads positions `indices` (at most `capacity`) and computes logits, their sorted form,
-    /// the DFT weights and, when `heads` are given, T, the statistics and P.
-    func load(_ positions: TrainingPositions, indices: ArraySlice<Int>, output: OutputProjection, heads: AutoDecoHeads?) {
+    /// the DFT weights and, when `heads` are given, T, the statistics and P. `sortedHead` nil
+    /// sorts the whole vocabulary; a count sorts only that many largest logits (training).
+    /// `lossInputs` false skips the sort, ranks and weights: only T and P are wanted.
+    func load(_ positions: TrainingPositions, indices: ArraySlice<Int>, output: OutputProjection, heads: AutoDecoHeads?,
+              sortedHead: Int? = nil, lossInputs: Bool = true) {
         count = min(indices.count, capacity)
         let h = hiddenSize, v = vocabSize
         positions.hidden.withUnsafeBufferPointer { src in
@@ -76,20 +84,29 @@ final class HeadsBatch {
         pool.parallelFor(count) { range, thread in
             let s = self.scratch(forThread: thread)
             for k in range {
+                guard lossInputs else {
+                    if let heads { self.assembleTopPInput(k, heads: heads, logits: self.logits + k * v, scratch: s) }
+                    continue
+                }
                 let row = self.sorted + k * v
-                let r = SoftTopPObjective.sortDescending(self.logits + k * v, count: v, target: targets[k],
-                                                         keys: s.keys, sorted: row)
+                let r = sortedHead.map {
+                    SoftTopPObjective.sortHeadDescending(self.logits + k * v, count: v, head: $0, target: targets[k],
+                                                         keys: s.keys, histogram: s.histogram, sorted: row)
+                } ?? SoftTopPObjective.sortDescending(self.logits + k * v, count: v, target: targets[k],
+                                                      keys: s.keys, sorted: row)
                 self.ranks[k] = r
                 self.easy[k] = r == 0
                 self.weights[k] = SoftTopPObjective.baseProbability(sorted: row, count: v, rank: r)
-                if let heads {
-                    let t = self.temperatures[k]
-                    let stats = DistributionStats.compute(logits: row, count: v, temperature: t, probs: s.probs)
-                    heads.assembleTopPInput(hidden: self.hidden + k * h, temperature: t, stats: stats,
-                                            into: self.topPInputs + k * (h + 5))
-                }
+                if let heads { self.assembleTopPInput(k, heads: heads, logits: row, scratch: s) }
             }
         }
         if let heads { heads.topPs(inputs: topPInputs, count: count, hidden: topPActivations, into: topPs) }
+    }
+
+    /// The top-p head's input of position k: h, T and the statistics of softmax(l / T).
+    private func assembleTopPInput(_ k: Int, heads: AutoDecoHeads, logits: UnsafePointer<Float>, scratch s: ThreadScratch) {
+        let h = hiddenSize, t = temperatures[k]
+        let stats = DistributionStats.compute(logits: logits, count: vocabSize, temperature: t, probs: s.probs)
+        heads.assembleTopPInput(hidden: hidden + k * h, temperature: t, stats: stats, into: topPInputs + k * (h + 5))
     }
 }

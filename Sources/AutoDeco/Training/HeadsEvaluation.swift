@@ -23,8 +23,9 @@ public struct EvaluationReport: Sendable {
 }
 
 public enum HeadsEvaluation {
-    public static let defaultGridT: [Float] = [0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.5]
-    public static let defaultGridP: [Float] = [0.7, 0.8, 0.9, 0.95, 1.0]
+    /// The oracle grid: T ∈ {0.1 … 1.5 step 0.1} × P ∈ {0.5 … 1.0 step 0.05}.
+    public static let defaultGridT: [Float] = (1...15).map { Float($0) / 10 }
+    public static let defaultGridP: [Float] = (10...20).map { Float($0) / 20 }
 
     /// Scores every position; `heads` nil leaves (d) and (e) out. The grid's best pair is
     /// chosen on these same positions (an optimistic baseline, as a test-set-tuned static pair).

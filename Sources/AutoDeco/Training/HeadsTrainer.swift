@@ -11,6 +11,8 @@ public struct BatchLoss: Sendable {
     public var meanTemperature: Double = 0
     public var meanTopP: Double = 0
     public var gradientNorm: Double = 0
+    /// The instruction-control ranking loss (unweighted), 0 without control data.
+    public var controlLoss: Double = 0
     public var total: Double { temperatureLoss + topPLoss }
 
     public init() {}
@@ -30,6 +32,7 @@ public final class HeadsTrainer {
     private var optimizer: AdamW
     private var rng: RandomGenerator
     private let batch: HeadsBatch
+    private var control: (positions: TrainingPositions, triples: ControlTriples, batch: HeadsBatch)?
 
     public init(heads: AutoDecoHeads, output: OutputProjection, config: TrainerConfig, pool: ThreadPool) throws {
         try config.validate()
@@ -47,13 +50,49 @@ public final class HeadsTrainer {
                            vocabSize: output.vocabSize, pool: pool)
     }
 
+    /// Adds the instruction-control ranking loss over `triples` (rows into `positions`) to
+    /// every following step.
+    public func setControl(_ positions: TrainingPositions, triples: ControlTriples) {
+        let b = HeadsBatch(capacity: 3 * config.controlRows, hiddenSize: output.hiddenSize,
+                           vocabSize: output.vocabSize, pool: batch.pool)
+        control = (positions, triples, b)
+    }
+
+    /// The ranking loss of control rows `rows` (at most `controlRows`) and its gradient, added
+    /// into `grad` scaled by `controlWeight`. Each row contributes its low, none and high
+    /// positions; T and P are ranked with the configured margins.
+    public func controlLossAndGradient(rows: [Int], into grad: inout [Float]) -> Double {
+        guard let (positions, triples, b) = control else { return 0 }
+        let valid = rows.filter { triples.rows.indices.contains($0) }
+        guard !valid.isEmpty else { return 0 }
+        let r = min(valid.count, config.controlRows)
+        var indices = [Int](repeating: 0, count: 3 * r)
+        for (k, row) in valid.prefix(r).enumerated() {
+            let t = triples.rows[row]
+            indices[k] = t.low; indices[r + k] = t.none; indices[2 * r + k] = t.high
+        }
+        b.load(positions, indices: indices[...], output: output, heads: heads, lossInputs: false)
+        var gradT = [Double](repeating: 0, count: 3 * r), gradP = gradT
+        let lossT = RankingObjective.loss(b.temperatures, rows: r, margin: config.controlMargins.temperature, grad: &gradT)
+        let lossP = RankingObjective.loss(b.topPs, rows: r, margin: config.controlMargins.topP, grad: &gradP)
+        let w = config.controlWeight
+        var dz = [Float](repeating: 0, count: 3 * r), du = dz
+        for k in 0..<3 * r {
+            let t = Double(b.temperatures[k]), p = Double(b.topPs[k])
+            dz[k] = Float(w * gradT[k] * t * (1 - t / 2))
+            du[k] = Float(w * gradP[k] * p * (1 - p))
+        }
+        backwardBoth(dz: dz, du: du, batch: b, into: &grad)
+        return lossT + lossP
+    }
+
     /// Loss and gradient (flat, `flatParameters` layout) of the current heads on positions
     /// `indices` (at most `batchPositions`). `maskDraws[k]`, uniform in [0, 1), drops an easy
     /// position k from the temperature loss when below `easyDropFraction`; nil keeps all.
     public func lossAndGradient(_ positions: TrainingPositions, indices: ArraySlice<Int>,
                                 maskDraws: [Double]? = nil) -> (BatchLoss, [Float]) {
         let b = batch
-        b.load(positions, indices: indices, output: output, heads: heads)
+        b.load(positions, indices: indices, output: output, heads: heads, sortedHead: config.sortedHead)
         let n = b.count, v = b.vocabSize
         var terms = [SoftTopPObjective.Terms](repeating: .init(), count: n)
         terms.withUnsafeMutableBufferPointer { out in
@@ -82,7 +121,7 @@ public final class HeadsTrainer {
             var gradT = terms[k].nllGradT * invN
             if keep[k] {
                 loss.temperatureLoss += w * terms[k].ce * invKept
-                gradT += w * terms[k].ceGradT * invKept
+                gradT += config.temperatureLossWeight * w * terms[k].ceGradT * invKept
             }
             loss.topPLoss += terms[k].nll * invN
             loss.meanTemperature += t * invN
@@ -91,6 +130,12 @@ public final class HeadsTrainer {
             du[k] = Float(terms[k].nllGradP * invN * p * (1 - p))   // P = σ(u)
         }
         var grad = [Float](repeating: 0, count: parameters.count)
+        backwardBoth(dz: dz, du: du, batch: b, into: &grad)
+        return (loss, grad)
+    }
+
+    /// Adds the gradients of both heads for pre-sigmoid output gradients `dz` (T) and `du` (P).
+    private func backwardBoth(dz: [Float], du: [Float], batch b: HeadsBatch, into grad: inout [Float]) {
         let o = AutoDecoHeads.tensorOffsets(hiddenSize: b.hiddenSize)
         grad.withUnsafeMutableBufferPointer { g in
             guard let base = g.baseAddress else { return }
@@ -99,10 +144,10 @@ public final class HeadsTrainer {
             backward(du, activations: b.topPActivations, w2: heads.topPW2, inputs: b.topPInputs,
                      inputSize: b.hiddenSize + 5, gW1: base + o[4], gB1: base + o[5], gW2: base + o[6], gB2: base + o[7])
         }
-        return (loss, grad)
     }
 
-    /// Back-propagates d(loss)/d(pre-sigmoid output) `dOut` ([B]) through one MLP head.
+    /// Back-propagates d(loss)/d(pre-sigmoid output) `dOut` ([B]) through one MLP head,
+    /// adding into the gradient buffers.
     private func backward(_ dOut: [Float], activations act: UnsafeMutablePointer<Float>, w2: [Float],
                           inputs: UnsafePointer<Float>, inputSize: Int,
                           gW1: UnsafeMutablePointer<Float>, gB1: UnsafeMutablePointer<Float>,
@@ -120,9 +165,9 @@ public final class HeadsTrainer {
                 gB1[j] += dh[j]
             }
         }
-        // gW1[256][in] = dHiddenᵀ[256][B] · inputs[B][in]
+        // gW1[256][in] += dHiddenᵀ[256][B] · inputs[B][in]
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(w), Int32(inputSize), Int32(n), 1,
-                    dHidden, Int32(w), inputs, Int32(inputSize), 0, gW1, Int32(inputSize))
+                    dHidden, Int32(w), inputs, Int32(inputSize), 1, gW1, Int32(inputSize))
     }
 
     /// One optimizer step on positions `indices`: easy-token mask drawn from the trainer's
@@ -131,6 +176,10 @@ public final class HeadsTrainer {
     public func step(_ positions: TrainingPositions, indices: ArraySlice<Int>) throws -> BatchLoss {
         let draws = (0..<indices.count).map { _ in rng.nextUnit() }
         var (loss, grad) = lossAndGradient(positions, indices: indices, maskDraws: draws)
+        if let c = control {
+            let rows = (0..<config.controlRows).map { _ in Int(rng.next() % UInt64(c.triples.rows.count)) }
+            loss.controlLoss = controlLossAndGradient(rows: rows, into: &grad)
+        }
         var sq = 0.0
         for g in grad { sq += Double(g) * Double(g) }
         loss.gradientNorm = sq.squareRoot()

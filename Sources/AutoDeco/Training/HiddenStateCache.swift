@@ -79,9 +79,10 @@ public final class HiddenStateCache {
     public func positions(including include: (Int) -> Bool = { _ in true }) throws -> TrainingPositions {
         let file = try MappedBytes(path: path)
         let raw = UnsafeRawBufferPointer(start: file.base, count: file.count)
-        var hidden: [Float] = [], targets: [Int32] = []
+        var hidden: [Float] = [], targets: [Int32] = [], ranges: [Int: Range<Int>] = [:]
         for index in records.keys.sorted() where include(index) {
             guard let (offset, n) = records[index], offset + n * (4 + 2 * hiddenSize) <= raw.count else { continue }
+            ranges[index] = targets.count..<targets.count + n
             for k in 0..<n {
                 targets.append(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 4 * k, as: Int32.self)))
             }
@@ -95,7 +96,9 @@ public final class HiddenStateCache {
             } }
             hidden += floats
         }
-        return try TrainingPositions(hiddenSize: hiddenSize, hidden: hidden, targets: targets)
+        var positions = try TrainingPositions(hiddenSize: hiddenSize, hidden: hidden, targets: targets)
+        positions.exampleRanges = ranges
+        return positions
     }
 
     /// Runs `model` over every example not yet cached and appends its completion positions.

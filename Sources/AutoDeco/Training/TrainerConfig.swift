@@ -18,13 +18,24 @@ public struct TrainerConfig: Sendable {
     /// Share of easy positions (argmax(l) == y) dropped from the temperature loss.
     public var easyDropFraction = 0.6
     public var seed: UInt64 = 0
+    /// Logits put in exact order per position (the rest stay in vocabulary order; see
+    /// `SoftTopPObjective.sortHeadDescending`); nil sorts the whole vocabulary.
+    public var sortedHead: Int? = 8192
+    /// Weight of the temperature loss in the total (1 = the official loss; 0 trains T on the
+    /// soft top-p loss alone, an ablation).
+    public var temperatureLossWeight: Double = 1
+    /// Instruction control: weight of the ranking loss, control rows per step, margins.
+    public var controlWeight: Double = 1
+    public var controlRows = 16
+    public var controlMargins = RankingObjective.Margins()
 
     public init() {}
 
     func validate() throws {
         guard learningRate > 0, learningRate.isFinite, (0..<1).contains(beta1), (0..<1).contains(beta2),
               epsilon > 0, weightDecay >= 0, warmupSteps >= 0, totalSteps > 0, clipNorm >= 0,
-              batchPositions > 0, (0...1).contains(easyDropFraction) else {
+              batchPositions > 0, (0...1).contains(easyDropFraction), (sortedHead ?? 1) > 0,
+              controlWeight >= 0, temperatureLossWeight >= 0, controlRows > 0, controlMargins.temperature >= 0, controlMargins.topP >= 0 else {
             throw TrainingError.invalid("invalid trainer settings")
         }
     }

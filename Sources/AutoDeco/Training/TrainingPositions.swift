@@ -4,6 +4,8 @@ public struct TrainingPositions: Sendable {
     public let hiddenSize: Int
     public var hidden: [Float]     // [count][hiddenSize]
     public var targets: [Int32]    // [count]
+    /// Example index → its positions here (filled by `HiddenStateCache.positions`).
+    public var exampleRanges: [Int: Range<Int>] = [:]
 
     public init(hiddenSize: Int, hidden: [Float] = [], targets: [Int32] = []) throws {
         guard hiddenSize > 0, hidden.count == targets.count * hiddenSize else {

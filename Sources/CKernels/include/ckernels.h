@@ -23,7 +23,8 @@ enum {
 };
 /// The best level this CPU supports.
 int ck_detect_level(void);
-/// The level in use (defaults to ck_detect_level()).
+/// The level in use: ck_detect_level(), or lower when the environment variable
+/// AUTODECO_KERNELS is "scalar" or "avx2" (read once, at first use).
 int ck_get_level(void);
 /// Force a level (clamped to what the CPU supports); returns the level now in use.
 int ck_set_level(int level);
@@ -87,6 +88,23 @@ void ck_scale_f32(float *x, int64_t n, float s);
 /// q = softmax(logits / (temperature + 1e-8)) into probs, and out = {max q, −Σ q·ln(q + 1e-8),
 /// unbiased variance of q, sum of the five largest q} (the AutoDeco top-p head's inputs).
 void ck_distribution_stats(const float *logits, int64_t n, float temperature, float *probs, float out[4]);
+/// The same computation in fixed blocks that threads can share (ck_distribution_stats is
+/// exactly these four steps on one thread). Blocks depend on n only: at most
+/// CK_STATS_MAX_BLOCKS of ck_stats_block_size(n) values. Per block b: pass 1 (blocks b0 ..< b1)
+/// writes exp((l − block_max[b]) / t) to probs and its sum to block_sum[b]; the serial step
+/// turns block maxima and sums into block_scale[b] = exp((block_max[b] − max) / t) / Z; pass 2
+/// scales probs to q and writes block_acc[3b ..] = {−Σ q·ln(q + 1e-8), Σ q, Σ q²} and
+/// block_top[5b ..] = the five largest q; finish combines the blocks in order.
+enum { CK_STATS_BLOCK = 4096, CK_STATS_MAX_BLOCKS = 256 };
+int64_t ck_stats_block_size(int64_t n);
+int64_t ck_stats_block_count(int64_t n);
+void ck_stats_exp_blocks(const float *logits, int64_t n, float temperature, float *probs,
+                         int64_t b0, int64_t b1, float *block_max, double *block_sum);
+void ck_stats_block_scales(int64_t n, float temperature, const float *block_max, const double *block_sum,
+                           float *block_scale);
+void ck_stats_q_blocks(float *probs, int64_t n, const float *block_scale, int64_t b0, int64_t b1,
+                       double *block_acc, float *block_top);
+void ck_stats_finish(int64_t n, const double *block_acc, const float *block_top, float out[4]);
 
 // ---- attention ------------------------------------------------------------------------
 /// One block of `n` positions for `group` query heads (q: group × hd floats) sharing a kv

@@ -275,3 +275,34 @@ def test_held_back_text_is_delivered_at_max_tokens(greedy):
     text = greedy.generate_text(PROMPT, max_tokens=1, stop=[" Paris is great"])
     assert greedy.stop_reason == "max_tokens"
     assert text == " Paris"
+
+
+def test_generate_batch_equals_single_generation_per_seed(model_with_heads):
+    # Sequence i of a batch is what generate() gives on a fresh context seeded seed + i.
+    with autodeco.Context(model_with_heads, n_ctx=256, n_threads=2, n_seq_max=4,
+                          sampler=autodeco.SamplerParams(seed=11)) as ctx:
+        batch = ctx.generate_batch(PROMPT, n=4, max_tokens=12, stop="\n\n")
+        assert ctx.n_past == len(model_with_heads.tokenize(PROMPT))   # the context keeps the prompt
+    assert len(batch) == 4
+    for i, r in enumerate(batch):
+        with autodeco.Context(model_with_heads, n_ctx=256, n_threads=1,
+                              sampler=autodeco.SamplerParams(seed=11 + i)) as one:
+            events = list(one.generate(PROMPT, max_tokens=12, stop="\n\n"))
+            assert r.tokens == [e.token for e in events]
+            assert r.text == "".join(e.text for e in events)
+            assert r.temperatures == pytest.approx([e.temperature for e in events], abs=0)
+            assert r.stop_reason == one.stop_reason
+    assert len({tuple(r.tokens) for r in batch}) > 1, "different seeds should give different samples"
+
+
+def test_generate_batch_errors(model):
+    with autodeco.Context(model, n_ctx=64, n_seq_max=2,
+                          sampler=autodeco.SamplerParams(mode="greedy")) as ctx:
+        with pytest.raises(autodeco.AutodecoError, match="n_seq"):
+            ctx.generate_batch(PROMPT, n=3)
+        with pytest.raises(autodeco.AutodecoError, match="n_seq"):
+            ctx.generate_batch(PROMPT, n=0)
+        two = ctx.generate_batch(PROMPT, n=2, max_tokens=5)
+        assert two[0].tokens == two[1].tokens   # greedy: both sequences agree
+    with pytest.raises(autodeco.AutodecoError, match="n_seq_max"):
+        autodeco.Context(model, n_seq_max=65)

@@ -1,0 +1,67 @@
+"""The evaluation loop: for each configuration and problem not yet done, sample n replies,
+extract and execute each, and append the problem's line to the configuration's results file."""
+import os
+import pathlib
+import time
+from typing import Callable, List, Optional
+
+from . import results
+from .configs import DecodingConfig
+from .extract import program_from_reply
+from .generate import Generator, has_batch
+from .passk import pass_at_k
+from .problems import INSTRUCTION_VERSION, Problem
+from .sandbox import Limits, isolation_mode, run_tests
+from .tokenstats import summarize, varies
+
+HARNESS_VERSION = 1
+SEED_STRIDE = 1000  # sample i of HumanEval/t uses seed + SEED_STRIDE * t + i (so n ≤ 1000)
+
+
+def settings_for(config: DecodingConfig, model: str, heads: Optional[str], n: int, seed: int,
+                 max_tokens: int, timeout: float, threads: int) -> dict:
+    return {"harness_version": HARNESS_VERSION, "instruction_version": INSTRUCTION_VERSION,
+            "model": os.path.basename(model), "heads": heads if config.needs_heads else None,
+            "sampler": config.sampler, "n": n, "seed": seed, "max_tokens": max_tokens, "timeout": timeout,
+            "threads": threads, "batched": has_batch(), "sandbox": isolation_mode()}
+
+
+def sample_record(problem: Problem, s, limits: Limits) -> dict:
+    code, program = program_from_reply(problem.prompt, s.text, problem.entry_point)
+    outcome = run_tests(program, problem.test, problem.entry_point, limits)
+    record = {"seed": s.seed, "status": outcome.status, "detail": outcome.detail, "n_tokens": s.n_tokens,
+              "stop_reason": s.stop_reason, "gen_seconds": round(s.seconds, 3),
+              "exec_seconds": round(outcome.seconds, 3), "text": s.text, "code": code,
+              "T": summarize(s.temperatures), "P": summarize(s.top_ps)}
+    # The per-token values themselves only when they vary (AutoDeco); static ones are in T/P.
+    if varies(s.temperatures) or varies(s.top_ps):
+        record["T_tokens"] = [round(v, 4) for v in s.temperatures]
+        record["P_tokens"] = [round(v, 4) for v in s.top_ps]
+    return record
+
+
+def run_config(gen: Generator, config: DecodingConfig, problems: List[Problem], out_dir: pathlib.Path,
+               settings: dict, limits: Limits, log: Callable[[str], None] = print) -> results.ResultsFile:
+    store = results.ResultsFile(results.path_for(out_dir, config.name), settings)
+    todo = [p for p in problems if p.task_id not in store.done]
+    log(f"[{config.name}] {len(problems) - len(todo)} of {len(problems)} problems already done, "
+        f"{len(todo)} to go -> {store.path}")
+    n, seed = settings["n"], settings["seed"]
+    for i, problem in enumerate(todo, 1):
+        start = time.monotonic()
+        samples = gen.samples(problem.instruction(), config.sampler, n, seed + SEED_STRIDE * problem.number,
+                              settings["max_tokens"])
+        gen_seconds = time.monotonic() - start
+        records = [sample_record(problem, s, limits) for s in samples]
+        passed = sum(r["status"] == "passed" for r in records)
+        row = {"task_id": problem.task_id, "config": config.name, "n": n, "n_passed": passed,
+               "pass@1": pass_at_k(n, passed, 1), "gen_seconds": round(gen_seconds, 3),
+               "exec_seconds": round(sum(r["exec_seconds"] for r in records), 3),
+               "n_tokens": sum(r["n_tokens"] for r in records),
+               "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "settings": settings, "samples": records}
+        if n >= 5:
+            row["pass@5"] = pass_at_k(n, passed, 5)
+        store.append(row)
+        log(f"[{config.name}] {problem.task_id}: {passed}/{n} passed, {row['n_tokens']} tokens, "
+            f"gen {gen_seconds:.1f}s exec {row['exec_seconds']:.1f}s ({i}/{len(todo)})")
+    return store

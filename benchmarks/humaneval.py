@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""HumanEval through libautodeco's Python binding: does AutoDeco beat hand-tuned decoding?
+
+    python3 benchmarks/humaneval.py run --config greedy --config autodeco --n 10
+    python3 benchmarks/humaneval.py run --config all --limit 10          # first 10 problems
+    python3 benchmarks/humaneval.py report --doc docs/evaluation.md
+
+`run` writes benchmarks/results/humaneval/<config>.jsonl, one line per problem as soon as it
+is done, and skips problems already there: stop it at any time and run the same command
+again to continue. `report` reads those files and writes the tables (and the plot) of
+docs/evaluation.md, which describes the method."""
+import argparse
+import os
+import pathlib
+import sys
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from evalkit import configs, report  # noqa: E402
+from evalkit.problems import load_problems  # noqa: E402
+from evalkit.sandbox import Limits, isolation_mode  # noqa: E402
+
+MODELS = pathlib.Path(os.environ.get("AUTODECO_MODELS", pathlib.Path.home() / ".cache/autodeco/models"))
+DEFAULT_MODEL = MODELS / "qwen2.5-coder-0.5b-instruct.gguf"
+DEFAULT_HEADS = ROOT / "heads" / "qwen2.5-coder-0.5b-instruct.autodeco"
+DEFAULT_OUT = HERE / "results" / "humaneval"
+
+
+def cmd_run(args) -> int:
+    from evalkit.generate import Generator, has_batch
+    from evalkit.run import run_config, settings_for
+
+    chosen = configs.resolve(args.config or ["all"])
+    heads = None if args.heads == "none" else (args.heads or (str(DEFAULT_HEADS) if DEFAULT_HEADS.exists() else None))
+    missing = [c.name for c in chosen if c.needs_heads and heads is None]
+    if missing:
+        print(f"error: {', '.join(missing)} need AutoDeco heads: pass --heads DIR "
+              f"(default {DEFAULT_HEADS} does not exist)", file=sys.stderr)
+        return 2
+    problems = load_problems()[: args.limit] if args.limit else load_problems()
+    limits = Limits(timeout=args.timeout)
+    print(f"model {args.model}, heads {heads}, {len(problems)} problems, configs {[c.name for c in chosen]}, "
+          f"n {args.n}, seed {args.seed}, max tokens {args.max_tokens}, threads {args.threads}, "
+          f"sandbox {isolation_mode()}, {'batched' if has_batch() else 'sequential'} sampling", flush=True)
+    gen = Generator(str(args.model), heads, args.threads, n_ctx=args.ctx_prompt + args.max_tokens)
+    try:
+        start = time.monotonic()
+        for config in chosen:
+            n = 1 if config.deterministic else args.n
+            settings = settings_for(config, str(args.model), heads, n, args.seed, args.max_tokens,
+                                    args.timeout, args.threads)
+            store = run_config(gen, config, problems, pathlib.Path(args.out), settings, limits,
+                               log=lambda m: print(m, flush=True))
+            rows = [store.done[p.task_id] for p in problems if p.task_id in store.done]
+            if rows:
+                mean = sum(r["pass@1"] for r in rows) / len(rows)
+                print(f"[{config.name}] pass@1 {100 * mean:.1f}% over {len(rows)} problems", flush=True)
+        print(f"done in {time.monotonic() - start:.0f} s", flush=True)
+    finally:
+        gen.close()
+    return 0
+
+
+def cmd_report(args) -> int:
+    text = report.write(pathlib.Path(args.out), pathlib.Path(args.doc) if args.doc else None,
+                        pathlib.Path(args.plot) if args.plot else None)
+    print(text)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="sample, execute and record (resumable)")
+    r.add_argument("--config", action="append",
+                   help="configuration (repeatable): all, oracle (the grid), " + ", ".join(configs.all_configs()))
+    r.add_argument("--n", type=int, default=10, help="samples per problem (greedy always 1; default 10)")
+    r.add_argument("--seed", type=int, default=1234, help="base seed: sample i of HumanEval/t uses seed+1000t+i")
+    r.add_argument("--limit", type=int, default=0, help="only the first N problems (smoke runs)")
+    r.add_argument("--max-tokens", type=int, default=512, help="most tokens per reply (default 512)")
+    r.add_argument("--threads", type=int, default=2, help="engine threads (default 2)")
+    r.add_argument("--timeout", type=float, default=10.0, help="seconds per test execution (default 10)")
+    r.add_argument("--model", default=str(DEFAULT_MODEL), help="GGUF model")
+    r.add_argument("--heads", help=f"AutoDeco heads dir/file, or 'none' (default {DEFAULT_HEADS.relative_to(ROOT)} if present)")
+    r.add_argument("--ctx-prompt", type=int, default=768, help="context positions reserved for the prompt")
+    r.add_argument("--out", default=str(DEFAULT_OUT), help="results directory")
+    r.set_defaults(func=cmd_run)
+    s = sub.add_parser("report", help="tables and plot from the results")
+    s.add_argument("--out", default=str(DEFAULT_OUT), help="results directory")
+    s.add_argument("--doc", help="markdown file whose results block to replace (docs/evaluation.md)")
+    s.add_argument("--plot", help="PNG/SVG plot of pass@1 per configuration")
+    s.set_defaults(func=cmd_report)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    if getattr(args, "n", 1) < 1 or getattr(args, "n", 1) > 1000:
+        parser().error("--n must be in 1..1000")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
