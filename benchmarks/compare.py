@@ -67,6 +67,9 @@ def main():
     ap.add_argument("--ctx", type=int, default=2048)
     ap.add_argument("--bin", default=os.path.join(ROOT, "bin", "autodeco"))
     ap.add_argument("--no-heads", action="store_true", help="skip the run with AutoDeco heads")
+    ap.add_argument("--heads-ab", type=int, default=4,
+                    help="in each run with heads, decode the tokens again N times with and N times without "
+                         "the heads, alternating in one process: the heads' cost per token (default 4)")
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "latest.json"))
     a = ap.parse_args()
 
@@ -86,7 +89,7 @@ def main():
                               "--prompt-tokens", str(a.prompt_tokens), "-n", str(a.n), "--ctx", str(a.ctx)],
             }
             if not a.no_heads:
-                runs["ours+heads"] = [a.bin, "bench"] + common + ["--heads", heads]
+                runs["ours+heads"] = [a.bin, "bench"] + common + ["--heads", heads, "--heads-ab", str(a.heads_ab)]
             configs.append({"model": name, "threads": t, "runs": runs, "results": {k: [] for k in runs}})
 
     loads = []
@@ -120,10 +123,21 @@ def main():
         if "ours+heads" in res:
             row["ours_heads_decode_tps"] = med(res["ours+heads"], "decode_tps")
             row["ours_heads_rss_mib"] = med(res["ours+heads"], "peak_rss_mib")
+            # Decode with heads / without (the heads' cost; 1.0 = free), and the time per token
+            # spent after the forward pass (heads + sampler) in each.
+            row["heads_decode_ratio"] = row["ours_heads_decode_tps"] / row["ours_decode_tps"]
+            row["ours_sample_ms"] = med(ours, "sample_ms_per_token")
+            row["ours_heads_sample_ms"] = med(res["ours+heads"], "sample_ms_per_token")
+            # In-process A/B (same tokens, alternating, so load changes hit both sides): the
+            # heads' share of decode time per token, median over repetitions, and its range.
+            costs = [r["heads_cost_pct"] for r in res["ours+heads"] if "heads_cost_pct" in r]
+            if costs:
+                row["heads_cost_pct"] = statistics.median(costs)
+                row["heads_cost_pct_range"] = [min(costs), max(costs)]
         rows.append(row)
 
     hdr = (f"{'model':8} {'thr':>3} | {'prefill ours':>12} {'llama':>7} {'ratio':>5} | {'decode ours':>11} "
-           f"{'llama':>6} {'ratio':>5} | {'+heads':>6} {'ratio':>5} | {'RSS ours':>8} {'llama':>6} | agree")
+           f"{'llama':>6} {'ratio':>5} | {'+heads':>6} {'ratio':>5} {'cost%':>5} | {'RSS ours':>8} {'llama':>6} | agree")
     print(hdr)
     print("-" * len(hdr))
     for r in rows:
@@ -131,10 +145,11 @@ def main():
         print(f"{r['model']:8} {r['threads']:>3} | {r['ours_prefill_tps']:12.1f} {r['llama_prefill_tps']:7.1f} "
               f"{r['ours_prefill_tps'] / r['llama_prefill_tps']:5.2f} | {r['ours_decode_tps']:11.1f} "
               f"{r['llama_decode_tps']:6.1f} {r['ours_decode_tps'] / r['llama_decode_tps']:5.2f} | "
-              f"{(h or 0):6.1f} {((h or 0) / r['llama_decode_tps']):5.2f} | "
+              f"{(h or 0):6.1f} {((h or 0) / r['llama_decode_tps']):5.2f} {r.get('heads_cost_pct', float('nan')):5.1f} | "
               f"{r['ours_rss_mib']:8.0f} {r['llama_rss_mib']:6.0f} | {r['greedy_agreement']}/{a.n}")
     print(f"(medians of {a.reps} interleaved runs; prompt {a.prompt_tokens} tokens, {a.n} greedy tokens, "
-          f"n_ctx {a.ctx}; load average during runs {min(loads):.1f}-{max(loads):.1f})")
+          f"n_ctx {a.ctx}; load average during runs {min(loads):.1f}-{max(loads):.1f}; cost% = the heads' share "
+          f"of decode time per token, in-process A/B with {a.heads_ab}+{a.heads_ab} alternating decodes per run)")
 
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     with open(a.out, "w") as f:

@@ -21,6 +21,12 @@ struct Bench: ParsableCommand {
     @Option(name: [.customShort("n"), .customLong("n-predict")], help: "Tokens to decode greedily.")
     var decodeTokens: Int = 128
 
+    @Option(help: """
+        With heads attached: afterwards, decode the same tokens again REPS times with the heads \
+        and REPS times without, alternating in this process, and report the heads' cost per token.
+        """)
+    var headsAb: Int = 0
+
     func run() throws {
         let model = try modelOptions.load()
         var sampler = SamplerParams()
@@ -53,6 +59,7 @@ struct Bench: ParsableCommand {
             try ctx.decode([s.token])
         }
         let t2 = now()
+        let headsCost = try headsCost(ctx, prompt: prompt, tokens: generated)
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let prefill = Double(t1 - t0) / 1e9, decode = Double(t2 - t1) / 1e9
@@ -70,8 +77,36 @@ struct Bench: ParsableCommand {
             "tokens": generated.map { Int($0) },
             "predictions": predictions,
             "kernels": "\(KernelLevel.current)",
-        ]
+        ].merging(headsCost) { a, _ in a }
         let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
+    }
+
+    /// The heads' share of decode time, measured in one process so that machine noise hits
+    /// both sides alike: the greedy tokens are decoded again (rewinding to the prompt) with
+    /// and without the heads, alternating, `headsAb` times each; medians of the per-token
+    /// times. Greedy choices do not depend on the heads, so both sides run the same tokens.
+    private func headsCost(_ ctx: InferenceContext, prompt: [Int32], tokens: [Int32]) throws -> [String: Any] {
+        guard headsAb > 0, let heads = ctx.heads, let last = prompt.last, !tokens.isEmpty else { return [:] }
+        func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+        var with: [Double] = [], without: [Double] = []
+        for rep in 0..<(2 * headsAb) {
+            let attached = rep % 2 == 0
+            ctx.heads = attached ? heads : nil
+            try ctx.rewind(to: prompt.count - 1)
+            try ctx.decode([last])   // the prompt's last logits again, with or without the heads' work
+            let t = now()
+            for token in tokens {
+                _ = try ctx.sampleCurrent()
+                try ctx.decode([token])
+            }
+            let ms = Double(now() - t) / 1e6 / Double(tokens.count)
+            if attached { with.append(ms) } else { without.append(ms) }
+        }
+        ctx.heads = heads
+        func median(_ v: [Double]) -> Double { let s = v.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
+        let a = median(with), b = median(without)
+        return ["heads_ab_reps": headsAb, "decode_ms_with_heads": a, "decode_ms_without_heads": b,
+                "heads_cost_pct": 100 * (a - b) / b]
     }
 }

@@ -108,6 +108,39 @@ final class KernelDotTests: XCTestCase {
         }
     }
 
+    /// Several input vectors at once (batched decoding) give, vector by vector, bitwise the
+    /// single-vector product, at every level, for counts that exercise full groups of
+    /// CK_MAX_ROWS vectors and every remainder.
+    func testMultiVectorProductIsBitwiseTheSingleProduct() throws {
+        let rows = 96, cols = 512
+        var rng = SplitMix(seed: 23)
+        let mv = MatVec(pool: ThreadPool(threads: 2))
+        try forEachKernelLevel { level in
+            for type in [GGMLType.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K, .q3_K, .f16, .f32] {
+                let w = randomWeights(type, rows: rows, cols: cols, rng: &rng)
+                for count in [1, 3, 4, 7] {
+                    let xs = (0..<count * cols).map { _ in Float(rng.nextDouble() * 4 - 2) }
+                    var batched = [Float](repeating: .nan, count: count * rows)
+                    try w.withUnsafeBytes { p in
+                        try xs.withUnsafeBufferPointer { x in
+                            try batched.withUnsafeMutableBufferPointer { out in
+                                let job = MatVec.Job(weights: p.baseAddress!, type: type, rows: rows, out: out.baseAddress!)
+                                try mv.multiply([job], cols: cols, x: x.baseAddress!, count: count)
+                            }
+                        }
+                        for b in 0..<count {
+                            var single = [Float](repeating: .nan, count: rows)
+                            try mv.multiply(p.baseAddress!, type, rows: rows, cols: cols,
+                                            x: Array(xs[b * cols..<(b + 1) * cols]), out: &single)
+                            XCTAssertEqual(Array(batched[b * rows..<(b + 1) * rows]).map(\.bitPattern), single.map(\.bitPattern),
+                                           "\(type.name) level \(level) vector \(b) of \(count)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The SIMD levels agree with the scalar level (same integer sums, different float order).
     func testSimdMatchesScalar() throws {
         guard KernelLevel.detected != .scalar else { throw XCTSkip("no SIMD level on this CPU") }
