@@ -17,8 +17,10 @@ from conftest import ROOT
 CLI = ROOT / ".build/release/autodeco-cli"
 SOURCE = ROOT / "Sources/autodeco-cli/TrainHeads.swift"
 # 30 examples, ~360 completion positions, 20% held out: 4 epochs of 16 positions are ~76 steps.
+# Random initialisation: these tests watch the heads learn from scratch (static initialisation,
+# the default, is tested on its own below).
 TRAIN = ["--epochs", "4", "--lr", "5e-3", "--batch-positions", "16", "--warmup", "5",
-         "--val-fraction", "0.2", "--seed", "0"]
+         "--val-fraction", "0.2", "--seed", "0", "--init", "random", "--no-keep-best"]
 STEP_KEYS = {"step", "epoch", "lr", "loss", "temperature_loss", "top_p_loss", "mean_temperature",
              "mean_top_p", "gradient_norm", "positions_per_second"}
 # Measured, so never equal between two runs.
@@ -40,12 +42,17 @@ def tiny(tmp_path_factory, smollm2):
     return d
 
 
-def train(tiny, out, *extra):
+def train(tiny, out, *extra, settings=TRAIN, checkpoints=None):
+    """Trains; returns (step lines, validation lines) of the metrics file, and appends its
+    checkpoint lines to `checkpoints` when given."""
     metrics = out.parent / (out.name + ".metrics.jsonl")
     run(CLI, "train-heads", "-m", tiny / "tiny.gguf", "--data", tiny / "examples.jsonl", "--out", out,
-        "--metrics", metrics, *TRAIN, *extra)
+        "--metrics", metrics, *settings, *extra)
     lines = [json.loads(line) for line in metrics.read_text().splitlines()]
-    return [x for x in lines if not x.get("validation")], [x for x in lines if x.get("validation")]
+    if checkpoints is not None:
+        checkpoints += [x for x in lines if x.get("checkpoint")]
+    return ([x for x in lines if not x.get("validation") and not x.get("checkpoint")],
+            [x for x in lines if x.get("validation")])
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +143,33 @@ def test_instruction_control_loss_is_reported_and_falls(tiny, tmp_path):
     assert max(ranking) == 0 or mean(ranking[-10:]) < 0.9 * mean(ranking[:10]), ranking
     loss = [s["loss"] for s in steps]
     assert mean(loss[-10:]) < 0.85 * mean(loss[:10])
+
+
+def test_static_initialisation_starts_at_the_best_constant_and_keeps_the_best_checkpoint(tiny, tmp_path):
+    """Default settings: the heads start as the best static pair of the training positions, the
+    validation split is scored before training and four times per epoch, and the written heads
+    are the best scoring checkpoint (never worse on validation than where training began)."""
+    out, checks = tmp_path / "heads", []
+    settings = [x for x in TRAIN if x not in ("--init", "random", "--no-keep-best")]
+    steps, validation = train(tiny, out, settings=settings, checkpoints=checks)
+    meta = safetensors_parts(out / "model.safetensors")[0]["__metadata__"]
+    init = re.fullmatch(r"static T=([\d.]+) P=([\d.]+)", meta["autodeco.init"])
+    assert init, meta["autodeco.init"]
+    t0, p0 = float(init.group(1)), float(init.group(2))
+    # Completions drawn at T = 0.5: the best constant is well below 1, and step 1 predicts it everywhere.
+    assert 0.05 <= t0 < 1 and 0.5 <= p0 <= 0.99
+    assert abs(steps[0]["mean_temperature"] - t0) < 1e-3 and abs(steps[0]["mean_top_p"] - p0) < 1e-3
+    # Checkpoints: step 0, every quarter epoch, and the end; "best" marks each new minimum.
+    assert checks[0]["step"] == 0 and checks[-1]["step"] == len(steps) and len(checks) >= 8
+    running = float("inf")
+    for c in checks:
+        assert c["best"] == (c["score"] < running), checks
+        running = min(running, c["score"])
+    chosen = min(checks, key=lambda c: c["score"])
+    assert int(meta["autodeco.written_step"]) == chosen["step"]
+    # The final report scores the written heads: exactly the chosen checkpoint's objective.
+    assert len(validation) == 1 and abs(validation[0]["objective"] - chosen["objective"]) < 1e-9
+    assert validation[0]["objective"] <= checks[0]["objective"]
 
 
 def declared_options():

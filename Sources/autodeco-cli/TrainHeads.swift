@@ -64,10 +64,25 @@ struct TrainHeads: ParsableCommand {
     @Option(name: .customLong("sorted-head"),
             help: "Logits sorted exactly per position; the tail keeps vocabulary order (0 = sort all: exact, slower).")
     var sortedHead: Int = 8192
+    @Option(name: .customLong("init"), help: """
+            Starting heads: "static" (both heads output the best static T/P pair of a grid on the training \
+            positions, so training only adds per-token variation) or "random" (PyTorch's default initialisation).
+            """)
+    var initialisation: Initialisation = .static
+    @Option(name: .customLong("eval-every"),
+            help: "Score the validation split every N steps (0 = four times per epoch); with --keep-best the best scoring heads are written.")
+    var evalEvery: Int = 0
+    @Flag(inversion: .prefixedNo,
+          help: "Write the heads of the checkpoint (initial heads included) with the best validation score, not the last.")
+    var keepBest = true
+    @Option(name: .customLong("control-val-fraction"),
+            help: "Share of control prompts held out from training to score instruction control in the validation score.")
+    var controlValFraction: Double = 0.1
     @Option(help: """
             JSONL file of training metrics: one line per optimizer step (step, epoch, lr, loss, temperature_loss, \
             top_p_loss, control_loss with --control, mean_temperature, mean_top_p, gradient_norm before clipping, \
-            positions_per_second), then one "validation" line with the held-out objective when there is a validation split.
+            positions_per_second), one "checkpoint" line per validation check (objective, control_loss, score, best), \
+            then one "validation" line with the held-out objective of the written heads when there is a validation split.
             """)
     var metrics: String?
 
@@ -105,20 +120,56 @@ struct TrainHeads: ParsableCommand {
         config.controlMargins.topP = controlMarginP
         let stepsPerEpoch = (train.count + batchPositions - 1) / batchPositions
         config.totalSteps = max(stepsPerEpoch * epochs, 1)
-        let initial = try AutoDecoHeads.randomlyInitialised(hiddenSize: base.config.dim, seed: seed)
+        var initial = try AutoDecoHeads.randomlyInitialised(hiddenSize: base.config.dim, seed: seed)
+        var initialPair: (Float, Float)?
+        if initialisation == .static {
+            let best = HeadsEvaluation.bestStaticPair(train, output: output, gridT: Self.initialGridT,
+                                                      gridP: Self.initialGridP, pool: pool)
+            let t = best.temperature ?? 1, p = best.topP ?? 0.99
+            initial = try AutoDecoHeads.constantInitialised(hiddenSize: base.config.dim, seed: seed, temperature: t, topP: p)
+            initialPair = (t, p)
+            printError(String(format: "initial heads: the best static pair on the training positions, T %.2f P %.2f (objective %.5f)",
+                              t, p, best.objective))
+        }
         let trainer = try HeadsTrainer(heads: initial, output: output, config: config, pool: pool)
+        var controlCheck: (positions: TrainingPositions, triples: ControlTriples)?
         if let control {
             let controlExamples = try TrainingExample.load(jsonl: control)
             let path = controlCache ?? (out as NSString).appendingPathComponent("control.cache")
             let controlStore = try fillHiddenStateCache(model: base, examples: controlExamples, path: path,
                                                         threads: threads, contextLength: contextLength)
             let positions = try controlStore.positions { $0 < controlExamples.count }
-            let triples = try ControlTriples(examples: controlExamples, positions: positions)
+            let all = try ControlTriples(examples: controlExamples, positions: positions)
+            var (triples, held) = all.split { ValidationSplit.isValidation($0, fraction: controlValFraction) }
+            if triples.rows.isEmpty { (triples, held) = (all, triples) }   // too few prompts to hold any out
             trainer.setControl(positions, triples: triples)
-            printError("instruction control: \(triples.groups.count) prompts, \(triples.rows.count) aligned positions")
+            if !held.rows.isEmpty { controlCheck = (positions, held) }
+            printError("instruction control: \(triples.groups.count) prompts (\(triples.rows.count) aligned positions) for training, "
+                       + "\(held.groups.count) held out for validation")
         }
 
+        // Validation score: the soft top-p objective on the validation split plus the weighted
+        // ranking loss on the held-out control prompts (what training minimises, less the
+        // auxiliary temperature loss).
+        var best = BestCheckpoint()
         let bar = ProgressBar(total: config.totalSteps, unit: "steps")
+        func check() throws {
+            guard val.count > 0 else { return }
+            let e = HeadsEvaluation.perTokenScore(val, output: output, heads: trainer.heads, sortedHead: config.sortedHead, pool: pool)
+            let c = controlCheck.map {
+                ControlEvaluation.rankingLoss($0.positions, triples: $0.triples, output: output, heads: trainer.heads,
+                                              margins: config.controlMargins, pool: pool)
+            }
+            let score = e.objective + controlWeight * (c ?? 0)
+            let improved = best.offer(trainer.heads, step: trainer.stepCount, score: score)
+            try metricsLog?.checkpoint(trainer.stepCount, objective: e.objective, controlLoss: c, score: score, best: improved)
+            bar.note(String(format: "checkpoint at step %d: validation objective %.5f%@, score %.5f%@",
+                              trainer.stepCount, e.objective, c.map { String(format: ", control %.4f", $0) } ?? "",
+                              score, improved ? " (best)" : ""))
+        }
+        let interval = evalEvery > 0 ? evalEvery : max(stepsPerEpoch / 4, 1)
+        try check()
+
         var smoothed: Double?
         var last = BatchLoss()
         let trainStart = Date()
@@ -140,9 +191,14 @@ struct TrainHeads: ParsableCommand {
                 bar.update(trainer.stepCount, detail: String(format: "loss %.4f (temp %.4f, top-p %.4f%@) T %.3f P %.3f  %.0f pos/s",
                                                              smoothed ?? 0, last.temperatureLoss, last.topPLoss, rank,
                                                              last.meanTemperature, last.meanTopP, rate))
+                if trainer.stepCount % interval == 0 && trainer.stepCount < config.totalSteps { try check() }
             }
         }
         bar.finish()
+        if trainer.stepCount > 0 { try check() }
+        let written = keepBest ? (best.heads ?? trainer.heads) : trainer.heads
+        let writtenStep = keepBest && best.heads != nil ? best.step : trainer.stepCount
+        if keepBest, best.heads != nil { printError("writing the heads of step \(writtenStep) (best validation score)") }
         let trainSeconds = Date().timeIntervalSince(trainStart)
         let speed = Double(positionsDone) / max(trainSeconds, 1e-9)
 
@@ -167,6 +223,8 @@ struct TrainHeads: ParsableCommand {
             ("autodeco.train_positions_per_second", String(format: "%.1f", speed)),
             ("autodeco.sorted_head", "\(sortedHead)"),
             ("autodeco.temperature_loss_weight", "\(temperatureLossWeight)"),
+            ("autodeco.init", initialPair.map { String(format: "static T=%.2f P=%.2f", $0.0, $0.1) } ?? "random"),
+            ("autodeco.written_step", "\(writtenStep)"),
         ]
         if let control {
             metadata += [("autodeco.control_data", (control as NSString).lastPathComponent),
@@ -174,7 +232,7 @@ struct TrainHeads: ParsableCommand {
                          ("autodeco.control_margins", "\(controlMarginT),\(controlMarginP)")]
         }
         if val.count > 0 {
-            let report = HeadsEvaluation.evaluate(val, output: output, heads: trainer.heads, pool: pool)
+            let report = HeadsEvaluation.evaluate(val, output: output, heads: written, pool: pool)
             printReport(report)
             try metricsLog?.validation(report, afterStep: trainer.stepCount)
             if let t = report.headsMeanTemperature, let p = report.headsMeanTopP {
@@ -187,7 +245,7 @@ struct TrainHeads: ParsableCommand {
                 metadata.append(("autodeco.val_nll", String(format: "%.6f", e.plain)))
             }
         }
-        try trainer.heads.safetensors(metadata: metadata).write(to: (out as NSString).appendingPathComponent("model.safetensors"))
+        try written.safetensors(metadata: metadata).write(to: (out as NSString).appendingPathComponent("model.safetensors"))
         let c = base.config
         let configJSON = JSON.object([
             ("model_type", .string("autodeco")),
@@ -207,6 +265,31 @@ struct TrainHeads: ParsableCommand {
                                              atomically: true, encoding: .utf8)
         printError(String(format: "trained %d steps at %.0f positions/s; wrote %@ (%.0f s in all)",
                           trainer.stepCount, speed, out, Date().timeIntervalSince(start)))
+    }
+}
+
+extension TrainHeads {
+    enum Initialisation: String, ExpressibleByArgument, CaseIterable {
+        case `static`, random
+    }
+
+    /// Where static initialisation looks: T ∈ {0.05 … 1.5 step 0.05} × P ∈ {0.5 … 0.95 step 0.05, 0.99}
+    /// (P = 1 is out of a sigmoid's reach).
+    static let initialGridT: [Float] = (1...30).map { Float($0) / 20 }
+    static let initialGridP: [Float] = (10...19).map { Float($0) / 20 } + [0.99]
+}
+
+/// The heads with the lowest validation score offered so far.
+struct BestCheckpoint {
+    private(set) var heads: AutoDecoHeads?
+    private(set) var step = 0
+    private(set) var score = Double.infinity
+
+    /// Keeps `candidate` if it scores lower than every earlier one; says whether it did.
+    mutating func offer(_ candidate: AutoDecoHeads, step: Int, score: Double) -> Bool {
+        guard score < self.score else { return false }
+        heads = candidate; self.step = step; self.score = score
+        return true
     }
 }
 

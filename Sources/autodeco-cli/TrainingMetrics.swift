@@ -37,6 +37,16 @@ final class TrainingMetrics {
         try write(fields)
     }
 
+    /// One validation check during training: the soft top-p objective on the validation split,
+    /// the ranking loss on the held-out control prompts, their weighted sum and whether it is the best so far.
+    func checkpoint(_ step: Int, objective: Double, controlLoss: Double?, score: Double, best: Bool) throws {
+        var fields: [(String, JSON)] = [("checkpoint", .bool(true)), ("step", .number(Double(step))),
+                                        ("objective", .number(objective))]
+        if let controlLoss { fields.append(("control_loss", .number(controlLoss))) }
+        fields += [("score", .number(score)), ("best", .bool(best))]
+        try write(fields)
+    }
+
     /// The trained heads' held-out scores (objective = the soft top-p training objective).
     func validation(_ r: EvaluationReport, afterStep step: Int) throws {
         var fields: [(String, JSON)] = [

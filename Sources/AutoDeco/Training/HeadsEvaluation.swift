@@ -114,3 +114,45 @@ public enum HeadsEvaluation {
         return report
     }
 }
+
+extension HeadsEvaluation {
+    /// The heads' per-token score alone, (e) of `evaluate` without the static rows: the
+    /// validation check during training. `sortedHead` as in training (exact to ~1e-13).
+    public static func perTokenScore(_ positions: TrainingPositions, output: OutputProjection, heads: AutoDecoHeads,
+                                     sortedHead: Int? = nil, batchSize: Int = 64, pool: ThreadPool) -> NLLScore {
+        let batch = HeadsBatch(capacity: batchSize, hiddenSize: output.hiddenSize, vocabSize: output.vocabSize, pool: pool)
+        let n = positions.count, all = Array(0..<n)
+        var objective = 0.0, plain = 0.0
+        var start = 0
+        while start < n {
+            batch.load(positions, indices: all[start..<min(start + batchSize, n)], output: output, heads: heads,
+                       sortedHead: sortedHead)
+            let b = batch.count, v = batch.vocabSize
+            var nll = [Double](repeating: 0, count: b)
+            nll.withUnsafeMutableBufferPointer { out in
+                guard let base = out.baseAddress else { return }
+                pool.parallelFor(b) { range, thread in
+                    let s = batch.scratch(forThread: thread)
+                    for k in range {
+                        base[k] = SoftTopPObjective.terms(sorted: batch.sorted + k * v, count: v, rank: batch.ranks[k],
+                                                          temperature: batch.temperatures[k], topP: batch.topPs[k],
+                                                          weight: 1, gradients: false, p: s.p, m: s.m, e: s.e).nll
+                    }
+                }
+            }
+            for k in 0..<b { objective += nll[k] * batch.weights[k]; plain += nll[k] }   // in position order
+            start += b
+        }
+        let inv = 1 / Double(max(n, 1))
+        return NLLScore(temperature: nil, topP: nil, objective: objective * inv, plain: plain * inv)
+    }
+
+    /// The best static pair of a grid on `positions` (at most `limit` of them, evenly spaced):
+    /// where constant-initialised heads start.
+    public static func bestStaticPair(_ positions: TrainingPositions, output: OutputProjection, gridT: [Float],
+                                      gridP: [Float], limit: Int = 4096, pool: ThreadPool) -> NLLScore {
+        let n = positions.count, k = min(n, max(limit, 1))
+        let sample = k == n ? positions : positions.subset((0..<k).map { $0 * n / k })
+        return evaluate(sample, output: output, heads: nil, gridT: gridT, gridP: gridP, pool: pool).bestGrid
+    }
+}

@@ -56,3 +56,24 @@ extension AutoDecoHeads {
                                  topPW2: uniform(w, fanIn: w), topPB2: uniform(1, fanIn: w)[0])
     }
 }
+
+extension AutoDecoHeads {
+    /// Heads that start as a static pair: first layers initialised as `randomlyInitialised`,
+    /// output weights zero and output biases set so that every position gets exactly
+    /// `temperature` (in (0, 2)) and `topP` (in (0, 1)). Training from here can only add
+    /// per-token variation to the best constant (the output weights get gradients at once,
+    /// the first layers from the second step on).
+    public static func constantInitialised(hiddenSize h: Int, seed: UInt64, temperature: Float,
+                                           topP: Float) throws -> AutoDecoHeads {
+        guard temperature > 0, temperature < 2, topP > 0, topP < 1 else {
+            throw TrainingError.invalid("constant heads need 0 < T < 2 and 0 < P < 1 (got T \(temperature), P \(topP))")
+        }
+        var heads = try randomlyInitialised(hiddenSize: h, seed: seed)
+        func logit(_ x: Float) -> Float { logf(x / (1 - x)) }
+        heads.tempW2 = [Float](repeating: 0, count: width)
+        heads.tempB2 = logit(temperature / 2)
+        heads.topPW2 = [Float](repeating: 0, count: width)
+        heads.topPB2 = logit(topP)
+        return heads
+    }
+}

@@ -123,3 +123,45 @@ public enum ControlEvaluation {
         return report
     }
 }
+
+extension ControlTriples {
+    /// The triples split by prompt (group index): `isValidation` groups go to the second set.
+    public func split(validation isValidation: (Int) -> Bool) -> (train: ControlTriples, validation: ControlTriples) {
+        var train = self, val = self
+        train.rows = []; train.groups = []; val.rows = []; val.groups = []
+        for (g, range) in groups.enumerated() {
+            if isValidation(g) {
+                let start = val.rows.count
+                val.rows += rows[range]; val.groups.append(start..<val.rows.count)
+            } else {
+                let start = train.rows.count
+                train.rows += rows[range]; train.groups.append(start..<train.rows.count)
+            }
+        }
+        return (train, val)
+    }
+}
+
+extension ControlEvaluation {
+    /// The ranking loss (T and P, unweighted, mean over rows) of `heads` on `triples`: the
+    /// instruction-control part of the validation score during training.
+    public static func rankingLoss(_ positions: TrainingPositions, triples: ControlTriples, output: OutputProjection,
+                                   heads: AutoDecoHeads, margins: RankingObjective.Margins,
+                                   batchSize: Int = 64, pool: ThreadPool) -> Double {
+        guard !triples.rows.isEmpty else { return 0 }
+        let batch = HeadsBatch(capacity: 3 * batchSize, hiddenSize: output.hiddenSize, vocabSize: output.vocabSize, pool: pool)
+        var total = 0.0, start = 0
+        while start < triples.rows.count {
+            let chunk = triples.rows[start..<min(start + batchSize, triples.rows.count)]
+            let r = chunk.count
+            let indices = chunk.map(\.low) + chunk.map(\.none) + chunk.map(\.high)
+            batch.load(positions, indices: indices[...], output: output, heads: heads, lossInputs: false)
+            var grad = [Double](repeating: 0, count: 3 * r)
+            let t = RankingObjective.loss(batch.temperatures, rows: r, margin: margins.temperature, grad: &grad)
+            let p = RankingObjective.loss(batch.topPs, rows: r, margin: margins.topP, grad: &grad)
+            total += (t + p) * Double(r)
+            start += r
+        }
+        return total / Double(triples.rows.count)
+    }
+}
