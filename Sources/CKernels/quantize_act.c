@@ -1,14 +1,18 @@
 // Quantisation of the activation vector to 8 bits, once per matrix-vector product.
 // d = max|x| / 127 and q = round-half-away-from-zero(x * (1/d)), the rule of ggml's
-// quantize_row_q8_0 reference; written with truncf and a compare so it is exact, identical
-// at every level, and easy to reproduce in numpy.
+// quantize_row_q8_0 reference; written with a truncation and a compare so it is exact,
+// identical at every level, and easy to reproduce in numpy.
 #include "internal.h"
 #include <math.h>
 
+// |v| ≤ 127 (plus rounding) here, so the integer conversion truncates exactly as truncf
+// would. Not truncf itself: without SSE4.1 (the portable build's baseline) it is a libm
+// call per element (tests/test_hot_loops_assembly.py). NaN (from a NaN or infinite
+// activation) gives 0 instead of an undefined conversion.
 static inline int8_t round_q(float v) {
     float a = fabsf(v);
-    float t = truncf(a);
-    float r = t + ((a - t) >= 0.5f ? 1.0f : 0.0f);
+    int t = a < 128.0f ? (int)a : 0;
+    int r = t + ((a - (float)t) >= 0.5f ? 1 : 0);
     return (int8_t)(v < 0 ? -r : r);
 }
 
