@@ -20,15 +20,21 @@ public func rope(_ x: UnsafeMutablePointer<Float>, heads: Int, headDim: Int, pos
     let half = dims / 2
     let thetaScale = powf(freqBase, -2 / Float(dims))
     var theta = Float(position)
-    for i in 0..<half {
+    // Wrapping index arithmetic (i < half ≤ headDim / 2 cannot overflow) and pointer steps
+    // instead of x + h * headDim: checked arithmetic would put trap branches inside the loops
+    // (tests/test_hot_loops_assembly.py).
+    var i = 0
+    while i < half {
         let c = cosf(theta), s = sinf(theta)
-        for h in 0..<heads {
-            let v = x + h * headDim
-            let (a, b) = style == .interleaved ? (2 * i, 2 * i + 1) : (i, i + half)
+        let (a, b) = style == .interleaved ? (2 &* i, 2 &* i &+ 1) : (i, i &+ half)
+        var v = x
+        for _ in 0..<heads {
             let x0 = v[a], x1 = v[b]
             v[a] = x0 * c - x1 * s
             v[b] = x0 * s + x1 * c
+            v += headDim
         }
         theta *= thetaScale
+        i &+= 1
     }
 }

@@ -187,7 +187,12 @@ final class Transformer {
         let dim = config.dim, eps = config.rmsEps
         weight.withUnsafeBufferPointer { w in
             guard let wp = w.baseAddress else { return }
-            for t in 0..<batch { rmsNorm(out + t * dim, x + t * dim, weight: wp, count: dim, eps: eps) }
+            var o = out, xi = x
+            for _ in 0..<batch {
+                rmsNorm(o, xi, weight: wp, count: dim, eps: eps)
+                o += dim
+                xi += dim
+            }
         }
     }
 }
