@@ -99,19 +99,29 @@ final class HeadsRunner {
     }
 
     /// w2 · relu(pre + extraColumns · extra + b1) + b2 (before the sigmoid).
+    /// The arrays are read through buffer pointers, their lengths checked once here: array
+    /// subscripts would be a bounds-check trap branch per element (tests/test_hot_loops_assembly.py).
     private func outputLayer(_ pre: UnsafePointer<Float>, _ b1: [Float], _ w2: [Float], _ b2: Float,
                              extra: UnsafePointer<Float>?) -> Float {
-        var out = b2
-        for j in 0..<AutoDecoHeads.width {
-            var a = pre[j]
-            if let extra {
-                let c = extraColumns + 5 * j
-                a += c[0] * extra[0] + c[1] * extra[1] + c[2] * extra[2] + c[3] * extra[3] + c[4] * extra[4]
+        let w = AutoDecoHeads.width
+        return b1.withUnsafeBufferPointer { b1p in
+            w2.withUnsafeBufferPointer { w2p in
+                guard let bias = b1p.baseAddress, let weight = w2p.baseAddress, b1p.count >= w, w2p.count >= w
+                else { return Float.nan }
+                var out = b2
+                var c = UnsafePointer(extraColumns)
+                for j in 0..<w {
+                    var a = pre[j]
+                    if let extra {
+                        a += c[0] * extra[0] + c[1] * extra[1] + c[2] * extra[2] + c[3] * extra[3] + c[4] * extra[4]
+                    }
+                    c += 5
+                    a += bias[j]
+                    if a > 0 { out += weight[j] * a }
+                }
+                return out
             }
-            a += b1[j]
-            if a > 0 { out += w2[j] * a }
         }
-        return out
     }
 
     /// `DistributionStats.compute` with its two vocabulary sweeps split over the pool.

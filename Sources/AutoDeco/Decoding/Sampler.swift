@@ -22,18 +22,23 @@ public final class Sampler {
     public let vocabSize: Int
     public var rng: RandomGenerator
     private let probs: UnsafeMutablePointer<Float>
-    private var candidates: [Int32]
+    /// Token ids of the filter's candidates (capacity max(vocabSize, 1)): a buffer, not an
+    /// array, so the vocabulary pass has no uniqueness check, growth path or bounds-check
+    /// trap per element (tests/test_hot_loops_assembly.py).
+    private let candidates: UnsafeMutablePointer<Int32>
 
     public init(vocabSize: Int, seed: UInt64) {
         self.vocabSize = vocabSize
         rng = RandomGenerator(seed: seed)
         probs = .allocate(capacity: vocabSize)
         probs.initialize(repeating: 0, count: vocabSize)
-        candidates = []
-        candidates.reserveCapacity(vocabSize)
+        candidates = .allocate(capacity: max(vocabSize, 1))
     }
 
-    deinit { probs.deallocate() }
+    deinit {
+        probs.deallocate()
+        candidates.deallocate()
+    }
 
     /// The buffer `sample` draws from. A caller that has already written softmax(logits / t)
     /// here (the AutoDeco heads' statistics compute exactly that) passes
@@ -81,27 +86,37 @@ public final class Sampler {
         // Candidates: every token that any active filter could keep, sorted by probability.
         var threshold: Float = p < 1 ? (1 - p) / Float(n) : 0
         if minP > 0 { threshold = max(threshold, minP * probs[best]) }
-        candidates.removeAll(keepingCapacity: true)
-        for i in 0..<n where probs[i] >= threshold && probs[i] > 0 { candidates.append(Int32(i)) }
-        if candidates.isEmpty { candidates.append(Int32(best)) }
-        let pr = probs
-        candidates.sort { pr[Int($0)] > pr[Int($1)] || (pr[Int($0)] == pr[Int($1)] && $0 < $1) }
+        // Token ids fit in Int32 (the API's token type), so the conversions cannot truncate;
+        // at most n candidates, so the count cannot overflow.
+        let pr = probs, cands = candidates
+        var count = 0
+        for i in 0..<n where pr[i] >= threshold && pr[i] > 0 {
+            cands[count] = Int32(truncatingIfNeeded: i)
+            count &+= 1
+        }
+        if count == 0 {
+            cands[0] = Int32(truncatingIfNeeded: best)
+            count = 1
+        }
+        var sorted = UnsafeMutableBufferPointer(start: cands, count: count)
+        sorted.sort { pr[Int($0)] > pr[Int($1)] || (pr[Int($0)] == pr[Int($1)] && $0 < $1) }
 
-        var keep = candidates.count
+        var keep = count
         if topK > 0 { keep = min(keep, topK) }
         if p < 1 {
             // Smallest prefix whose mass reaches p.
             var cumulative: Float = 0
-            for i in 0..<keep {
-                cumulative += probs[Int(candidates[i])]
-                if cumulative >= p { keep = i + 1; break }
+            var i = 0
+            while i < keep {
+                cumulative += pr[Int(cands[i])]
+                i &+= 1
+                if cumulative >= p { keep = i; break }
             }
         }
         var total: Float = 0
-        for i in 0..<keep { total += probs[Int(candidates[i])] }
-        let cands = candidates
+        for i in 0..<keep { total += pr[Int(cands[i])] }
         let index = draw(count: keep, total: total) { Int(cands[$0]) }
-        let token = Int(candidates[index])
+        let token = Int(cands[index])
         return SampledToken(token: Int32(token), probability: probs[token] / total, temperature: t, topP: p)
     }
 
