@@ -11,7 +11,9 @@ int ck_detect_level(void) {
     int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
                __builtin_cpu_supports("f16c");
     if (!avx2) return CK_LEVEL_SCALAR;
-    if (__builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl"))
+    // The statistics kernels (stats.c) at this level use 512-bit AVX-512F vectors.
+    if (__builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512f"))
         return CK_LEVEL_AVX512VNNI;
     return CK_LEVEL_AVX2;
 #else

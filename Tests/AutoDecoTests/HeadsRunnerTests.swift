@@ -31,6 +31,24 @@ final class HeadsRunnerTests: XCTestCase {
         XCTAssertEqual(split.map(\.bitPattern), whole.map(\.bitPattern))
     }
 
+    /// The SIMD levels (eight and sixteen lanes) give bitwise the same probabilities and
+    /// statistics, also for lengths that end in a partial vector.
+    func testStatisticsDoNotDependOnTheSIMDLevel() throws {
+        guard KernelLevel.detected.rawValue >= KernelLevel.avx2.rawValue else { throw XCTSkip("no SIMD level on this CPU") }
+        var rng = SplitMix(seed: 11)
+        for n in [7, 16, 1000, 4099, 2 * Int(CK_STATS_BLOCK) + 13] {
+            let logits = (0..<n).map { _ in Float(rng.nextDouble() * 30 - 20) }
+            var results: [[UInt32]] = []
+            forEachKernelLevel { level in
+                guard level != .scalar else { return }
+                var probs = [Float](repeating: 0, count: n), out = [Float](repeating: 0, count: 4)
+                ck_distribution_stats(logits, Int64(n), 0.6, &probs, &out)
+                results.append((probs + out).map(\.bitPattern))
+            }
+            for r in results.dropFirst() { XCTAssertEqual(r, results[0], "n = \(n)") }
+        }
+    }
+
     /// Masked (-inf) logits, including a whole block of them, get probability 0 and leave the
     /// statistics of the rest intact.
     func testMaskedLogits() {

@@ -141,6 +141,36 @@ final class KernelDotTests: XCTestCase {
         }
     }
 
+    /// A fused product of matrices of different types (split over the threads by bytes) gives
+    /// every matrix bitwise its separate product, for any thread count.
+    func testFusedMixedTypesAreBitwiseTheSeparateProducts() throws {
+        let cols = 512
+        var rng = SplitMix(seed: 29)
+        let parts: [(GGMLType, Int)] = [(.q8_0, 301), (.f32, 77), (.q4_K, 150), (.q4_0, 5), (.f16, 64)]
+        let weights = parts.map { randomWeights($0.0, rows: $0.1, cols: cols, rng: &rng) }
+        let x = (0..<cols).map { _ in Float(rng.nextDouble() * 4 - 2) }
+        for threads in [1, 2, 3] {
+            let mv = MatVec(pool: ThreadPool(threads: threads))
+            var outputs = parts.map { [Float](repeating: .nan, count: $0.1) }
+            // Weights and outputs in buffers of their own, alive for the whole product.
+            let held = weights.map { w -> UnsafeMutableRawPointer in
+                let p = UnsafeMutableRawPointer.allocate(byteCount: w.count, alignment: 64)
+                w.withUnsafeBytes { p.copyMemory(from: $0.baseAddress!, byteCount: w.count) }
+                return p
+            }
+            let outs = parts.map { UnsafeMutablePointer<Float>.allocate(capacity: $0.1) }
+            defer { for p in held { p.deallocate() }; for p in outs { p.deallocate() } }
+            let jobs = parts.indices.map { MatVec.Job(weights: held[$0], type: parts[$0].0, rows: parts[$0].1, out: outs[$0]) }
+            try mv.multiply(jobs, cols: cols, x: x)
+            for i in parts.indices { outputs[i] = Array(UnsafeBufferPointer(start: outs[i], count: parts[i].1)) }
+            for (i, part) in parts.enumerated() {
+                var single = [Float](repeating: .nan, count: part.1)
+                try weights[i].withUnsafeBytes { try mv.multiply($0.baseAddress!, part.0, rows: part.1, cols: cols, x: x, out: &single) }
+                XCTAssertEqual(outputs[i].map(\.bitPattern), single.map(\.bitPattern), "\(part.0.name), \(threads) threads")
+            }
+        }
+    }
+
     /// The SIMD levels agree with the scalar level (same integer sums, different float order).
     func testSimdMatchesScalar() throws {
         guard KernelLevel.detected != .scalar else { throw XCTSkip("no SIMD level on this CPU") }

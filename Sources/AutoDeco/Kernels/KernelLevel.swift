@@ -7,7 +7,7 @@ public enum KernelLevel: Int32, Sendable, CaseIterable {
     case scalar = 0
     /// AVX2 + FMA + F16C.
     case avx2 = 1
-    /// AVX2 level with AVX512-VNNI dot products (256-bit vpdpbusd).
+    /// AVX2 level with AVX512-VNNI dot products (256-bit vpdpbusd) and 512-bit statistics kernels.
     case avx512vnni = 2
 
     /// The best level this CPU supports.

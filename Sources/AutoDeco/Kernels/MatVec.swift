@@ -95,8 +95,12 @@ public final class MatVec {
     /// Several matrices with the same input (q/k/v, or gate/up) in one parallel pass: x is
     /// quantised once per format and the threads are woken once. Results are identical to
     /// separate `multiply` calls. Keep the `jobs` array in reusable state to avoid allocation.
+    ///
+    /// The rows are split over the threads by their bytes, not their count: matrices of
+    /// different types (the AutoDeco heads' float rows beside quantised logits rows) would
+    /// otherwise leave one thread with a heavier share.
     public func multiply(_ jobs: [Job], cols: Int, x: UnsafePointer<Float>) throws(KernelError) {
-        var total = 0, preparedKinds = 0  // bit k: format k is ready
+        var totalBytes = 0, preparedKinds = 0  // bit k: format k is ready
         for job in jobs {
             let kind = ck_activation_kind(job.type.rawValue)
             guard kind >= 0 else { throw .unsupportedType(job.type) }
@@ -108,23 +112,31 @@ public final class MatVec {
                 _ = prepare(x, cols: cols, kind: kind, type: job.type)
                 preparedKinds |= 1 << Int(kind)
             }
-            total += job.rows
+            totalBytes += job.rows * (job.type.rowBytes(cols) ?? 0)
         }
         let act32 = UnsafeRawPointer(activations[Int(CK_ACT_Q8_32)])
         let act256 = UnsafeRawPointer(activations[Int(CK_ACT_Q8_256)])
         let scratch = self.scratch, scratchCols = self.scratchCols, n = Int64(cols)
-        pool.parallelFor(total, minChunk: 16) { range, thread in
-            var first = 0
+        // The weights, all matrices end to end, in units of 256 bytes; a range of units runs
+        // the rows that start inside it, so every row runs on exactly one thread.
+        let unit = 256
+        pool.parallelFor((totalBytes + unit - 1) / unit, minChunk: 64) { range, thread in
+            let lo = range.lowerBound * unit, hi = range.upperBound * unit
+            var first = 0   // byte offset of the job's first row
             for job in jobs {
-                let lo = max(range.lowerBound, first), hi = min(range.upperBound, first + job.rows)
-                if lo < hi {
-                    let stride = Int64(job.type.rowBytes(cols) ?? 0)
-                    let kind = ck_activation_kind(job.type.rawValue)
-                    let act = kind == Int32(CK_ACT_Q8_32) ? act32 : kind == Int32(CK_ACT_Q8_256) ? act256 : UnsafeRawPointer(x)
-                    ck_matvec(job.type.rawValue, job.weights, stride, n, act, job.out,
-                              Int64(lo - first), Int64(hi - first), scratch + thread * scratchCols)
+                let rowBytes = job.type.rowBytes(cols) ?? 0
+                let size = job.rows * rowBytes
+                if rowBytes > 0 && lo < first + size && hi > first {
+                    let r0 = lo <= first ? 0 : (lo - first + rowBytes - 1) / rowBytes
+                    let r1 = min(job.rows, (hi - first + rowBytes - 1) / rowBytes)
+                    if r0 < r1 {
+                        let kind = ck_activation_kind(job.type.rawValue)
+                        let act = kind == Int32(CK_ACT_Q8_32) ? act32 : kind == Int32(CK_ACT_Q8_256) ? act256 : UnsafeRawPointer(x)
+                        ck_matvec(job.type.rawValue, job.weights, Int64(rowBytes), n, act, job.out,
+                                  Int64(r0), Int64(r1), scratch + thread * scratchCols)
+                    }
                 }
-                first += job.rows
+                first += size
             }
         }
     }

@@ -19,7 +19,7 @@ extern "C" {
 enum {
     CK_LEVEL_SCALAR = 0,     // portable C
     CK_LEVEL_AVX2 = 1,       // AVX2 + FMA + F16C
-    CK_LEVEL_AVX512VNNI = 2, // AVX2 level plus 256-bit VNNI (AVX512_VNNI + AVX512VL)
+    CK_LEVEL_AVX512VNNI = 2, // AVX2 level plus 256-bit VNNI (AVX512_VNNI + AVX512VL) and AVX512F
 };
 /// The best level this CPU supports.
 int ck_detect_level(void);
