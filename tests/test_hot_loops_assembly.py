@@ -3,7 +3,8 @@
 Static checks on `objdump -d` of the library, no timing. The functions checked are the ones
 that dominate a decode step (profiled with perf and callgrind on `autodeco bench`): the C
 kernels' row dot products, matrix-vector loop, activation quantisation, dequantisation,
-softmax/statistics and attention at every dispatch level, and the Swift element loops of the
+softmax, the heads' vocabulary statistics (stats.c: 8-lane AVX2 and 16-lane AVX-512F kernels)
+and attention at every dispatch level, and the Swift element loops of the
 token loop (RMSNorm, RoPE, residual adds, SwiGLU, the heads' output layers, the sampler's
 vocabulary pass) plus the orchestration functions they are inlined into.
 
@@ -17,7 +18,8 @@ overflow or range check in -O). What is accepted, and why:
     per row work, not per element);
   - at the scalar level, libm's expf/logf per element in the softmax/statistics/attention
     fallbacks (that level exists for CPUs without AVX2 and is defined by libm's results),
-    and expf in the scalar tail loops (< 8 elements) after the 8-lane loops;
+    and expf in the scalar tail loops (< 8 elements) after the 8-lane loops (the statistics
+    kernels have masked tails instead and call nothing at all);
   - expf per element in SwiGLU/SiLU (Swift, portable; see benchmarks/README.md) and cosf/sinf
     once per frequency in RoPE's outer loop;
   - the row kernel's indirect call once per row in ck_matvec / ck_matvec_rows.
@@ -147,6 +149,14 @@ def _ends_block(i):
     return _is_jump(i) or i.mnem.startswith(("ret", "ud2", "hlt"))
 
 
+def _follows(insns, k):
+    """Whether instruction k starts where instruction k - 1 ends (not after a skipped run of
+    zero bytes, `...` in objdump, nor in a second local function of the same name: objdump
+    lists both under one symbol, e.g. max_avx2 of softmax.c and of stats.c)."""
+    a = insns[k - 1]
+    return insns[k].addr == a.addr + len(a.raw)
+
+
 def blocks(insns):
     """Basic blocks [(start index, end index)] and successor lists (by block number)."""
     if not insns:
@@ -156,7 +166,7 @@ def blocks(insns):
     for k, i in enumerate(insns):
         if _is_jump(i) and i.target in index:
             leaders.add(index[i.target])
-        if _ends_block(i) and k + 1 < len(insns):
+        if k + 1 < len(insns) and (_ends_block(i) or not _follows(insns, k + 1)):
             leaders.add(k + 1)
     starts = sorted(leaders)
     spans = [(s, (starts[n + 1] if n + 1 < len(starts) else len(insns)) - 1) for n, s in enumerate(starts)]
@@ -167,7 +177,7 @@ def blocks(insns):
         if _is_jump(last) and last.target in block_of:
             out.append(block_of[last.target])
         unconditional = last.mnem.startswith(("jmp", "ret", "ud2", "hlt"))
-        if not unconditional and n + 1 < len(spans):
+        if not unconditional and n + 1 < len(spans) and _follows(insns, spans[n + 1][0]):
             out.append(n + 1)
         succ.append(out)
     return spans, succ
@@ -257,6 +267,10 @@ def uses_ymm(body):
     return any("%ymm" in i.ops or "%zmm" in i.ops for i in body)
 
 
+def uses_zmm(body):
+    return any("%zmm" in i.ops for i in body)
+
+
 def function(code, name):
     assert name in code, f"{name} is not in the library (renamed? update this test)"
     return code[name]
@@ -282,16 +296,25 @@ INTEGER_TYPES = ["q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q4_k", "q5_k", "q6_k"]
 # VNNI level. The K-quants apply their sub-block scales with vpmaddwd and keep maddubs+madd.
 DOT_US_TYPES = ["q4_0", "q4_1", "q5_0", "q5_1", "q8_0"]
 
+# The vocabulary statistics of the AutoDeco heads (stats.c): per block maximum, exponentials,
+# and q = p/Z with its entropy/moment sums (vmath.h's log), 8 lanes at the AVX2 level and 16
+# (vmath512.h) at the AVX-512 level. Tails are masked, so none of them calls anything.
+STATS_AVX2_FUNCTIONS = ["max_avx2", "exp_block_avx2", "q_block_avx2"]
+STATS_AVX512_FUNCTIONS = ["max_avx512", "exp_block_avx512", "q_block_avx512"]
 # Functions compiled for AVX2+FMA (+F16C): the only ones allowed VEX, never EVEX (an AVX2-only
-# CPU — Haswell, Zen 2 — would raise SIGILL).
+# CPU — Haswell, Zen 2 — would raise SIGILL). max_avx2 is two local functions (softmax.c and
+# stats.c) that objdump lists under one name: both are checked.
 AVX2_FUNCTIONS = [f"dot_{t}_avx2" for t in TYPES] + [
     "ck_dot_f32_avx2", "ck_fp16_to_fp32_row_f16c", "ck_fp32_to_fp16_row_f16c",
-    "block_avx2", "exp_sum_avx2", "max_avx2", "stats_pass_avx2",
-]
+    "block_avx2", "exp_sum_avx2",
+] + STATS_AVX2_FUNCTIONS
+# The AVX-512 level (CPUID: AVX-512 VNNI + VL + F, dispatch.c): EVEX allowed.
 VNNI_FUNCTIONS = [f"dot_{t}_vnni" for t in TYPES]
+AVX512_FUNCTIONS = VNNI_FUNCTIONS + STATS_AVX512_FUNCTIONS
 # SIMD loops with a multiply-add: each must have FMA instructions inside a loop.
 FMA_FUNCTIONS = [f"dot_{t}_avx2" for t in TYPES] + [f"dot_{t}_vnni" for t in TYPES] + [
-    "ck_dot_f32_avx2", "block_avx2", "exp_sum_avx2", "stats_pass_avx2",
+    "ck_dot_f32_avx2", "block_avx2", "exp_sum_avx2",
+    "exp_block_avx2", "q_block_avx2", "exp_block_avx512", "q_block_avx512",
 ]
 # The portable (scalar) level and the dispatchers: plain x86-64 code, calls only as listed.
 SCALAR_KERNELS = {
@@ -307,8 +330,9 @@ SCALAR_KERNELS = {
     "ck_matvec": {"indirect"},
     "ck_matvec_rows": {"indirect"},
     "ck_exp_sum": {"expf"},
-    "ck_stats_exp_blocks": {"expf", "memset", "exp_sum_avx2", "max_avx2", "ck_get_level"},
-    "ck_stats_q_blocks": {"logf", "stats_pass_avx2", "ck_get_level"},
+    "ck_stats_exp_blocks": {"expf", "memset", "ck_get_level", "max_avx2", "exp_block_avx2",
+                            "max_avx512", "exp_block_avx512"},
+    "ck_stats_q_blocks": {"logf", "ck_get_level", "q_block_avx2", "q_block_avx512"},
     "ck_stats_block_scales": {"exp"},
     "ck_attention_block": {"expf", "memset"},
     "ck_attention_combine": {"expf", "memset"},
@@ -391,7 +415,40 @@ def test_vnni_kquants_are_compiled_for_vnni_level(code, t):
     assert {"vpmaddubsw", "vpmaddwd"} <= inner
 
 
-@pytest.mark.parametrize("name", AVX2_FUNCTIONS + VNNI_FUNCTIONS)
+@pytest.mark.parametrize("name", STATS_AVX512_FUNCTIONS)
+def test_avx512_stats_use_512_bit_vectors(code, name):
+    """The point of the AVX-512 statistics kernels: 16 lanes, i.e. zmm registers in their loop
+    (and, for the exp/log ones, FMA on zmm), not a 256-bit loop compiled with EVEX encodings."""
+    insns = function(code, name)
+    assert any(encoding(i) == "evex" for i in insns), f"{name}: no EVEX instruction"
+    vector_loops = [l for l in loops(insns) if uses_zmm(l.insns)]
+    assert vector_loops, f"{name}: no loop uses 512-bit (zmm) registers"
+    if name in FMA_FUNCTIONS:
+        fma = [i for l in vector_loops for i in l.insns
+               if re.match(r"vfn?m(add|sub)\d{3}[ps][sd]", i.mnem) and "%zmm" in i.ops]
+        assert fma, f"{name}: no 512-bit FMA in its loops"
+
+
+@pytest.mark.parametrize("name", STATS_AVX2_FUNCTIONS + STATS_AVX512_FUNCTIONS)
+def test_stats_kernels_make_no_calls(code, name):
+    """Masked tails (no scalar expf/logf tail) and no helper left out of line: no call at all.
+    Stricter than the rule below, which looks at innermost loops only (q_block_*'s vector loop
+    is not innermost: it holds the rarely taken top-5 update loop)."""
+    found = sorted({callee_name(c) for c in calls(function(code, name))})
+    assert not found, f"{name}: calls {found}"
+
+
+def test_stats_dispatch_reaches_every_level(code):
+    """The statistics entry points call the AVX2 and the AVX-512 kernels (neither level is
+    dead code) and keep the libm fallback of the portable level."""
+    want = {"ck_stats_exp_blocks": {"max_avx2", "exp_block_avx2", "max_avx512", "exp_block_avx512", "expf"},
+            "ck_stats_q_blocks": {"q_block_avx2", "q_block_avx512", "logf"}}
+    for name, callees in want.items():
+        found = {callee_name(c) for c in calls(function(code, name))}
+        assert callees <= found, f"{name}: does not call {sorted(callees - found)}"
+
+
+@pytest.mark.parametrize("name", AVX2_FUNCTIONS + AVX512_FUNCTIONS)
 def test_simd_loops_make_no_calls(code, name):
     """No call (fmaf, expf, truncf, memcpy, …) in any innermost loop that does vector work.
     The 8-lane functions' scalar tails (< 8 elements, no ymm) may call expf/logf."""
@@ -421,7 +478,7 @@ def test_only_dispatched_kernels_contain_avx(code):
     """The default build is portable: Swift is compiled without -target-cpu and C without
     -m flags, so VEX/EVEX code may appear only in the functions chosen by CPUID at run time
     (any other function with it would raise SIGILL on an SSE4.2-only CPU)."""
-    allowed = set(AVX2_FUNCTIONS) | set(VNNI_FUNCTIONS)
+    allowed = set(AVX2_FUNCTIONS) | set(AVX512_FUNCTIONS)
     offenders = sorted(n for n, lines in code.text.items() if n not in allowed and has_avx_encoding(lines))
     assert not offenders, f"VEX/EVEX instructions outside the dispatched kernels: {[short(n) for n in offenders[:10]]}"
     missing = [n for n in allowed if not any(encoding(i) for i in code.get(n, []))]
