@@ -121,7 +121,11 @@ final class ForwardPassTests: XCTestCase {
     func testSmolLM2Logits() throws { try checkLogits("smollm2", llamaMisses: 2) }
     func testQwenLogits() throws { try checkLogits("qwen", llamaMisses: 0) }
     func testSmolLM2Greedy() throws { try checkGreedy("smollm2", minIdentical: 0, tieMargin: 1.0) }
-    func testQwenGreedy() throws { try checkGreedy("qwen", minIdentical: 4, tieMargin: 1.0) }
+    /// How many of the six 64-token continuations stay identical depends on the CPU: every
+    /// split is at a near-tie, where the float order of prefill's OpenBLAS sgemm decides.
+    /// Measured 5/6 on Zen 4 (2026-11-23) and 3/6 on Zen 5 with OpenBLAS's Haswell kernels
+    /// (OPENBLAS_CORETYPE=Haswell, 2026-12-01; splits 0.005–0.073 logits below our best).
+    func testQwenGreedy() throws { try checkGreedy("qwen", minIdentical: 3, tieMargin: 0.4) }
 
     /// Greedy output does not depend on the thread count; sampling depends only on the seed.
     func testDeterminism() throws {
