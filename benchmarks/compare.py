@@ -5,7 +5,9 @@ For each model x threads: prefill of a fixed 512-token prompt, greedy decode of 
 our decode with AutoDeco heads attached (greedy mode still runs the heads and their
 statistics every step), and the peak RSS of each run. Every run is a separate process;
 repetitions are interleaved between engines so load changes hit both alike. Prints medians
-and ratios ours / llama.cpp and writes JSON to benchmarks/results/latest.json.
+and ratios ours / llama.cpp, the weight bandwidth decode achieves (bytes of weights per token ×
+tokens/s) against the machine's single-thread copy bandwidth, and writes JSON to
+benchmarks/results/latest.json.
 
     python3 benchmarks/compare.py            # both models, threads 1 and 2, 3 repetitions
     python3 benchmarks/compare.py --models smollm2 --threads 2 --reps 5
@@ -46,6 +48,30 @@ def run_json(cmd):
     return json.loads(lines[-1])
 
 
+def weight_bytes_per_token(model_path):
+    """Bytes of weights one decode step streams: every tensor, except the token embedding when
+    the model has a separate output matrix (then a step reads only one row of it)."""
+    from gguf import GGUFReader
+    tensors = GGUFReader(model_path).tensors
+    names = {t.name for t in tensors}
+    return sum(int(t.n_bytes) for t in tensors
+               if not (t.name == "token_embd.weight" and "output.weight" in names))
+
+
+def copy_bandwidth(mib=256, reps=5):
+    """The machine's single-thread copy bandwidth in GB/s (bytes read + written), best of
+    `reps` numpy copies of a `mib` MiB buffer: the yardstick for decode's weight traffic."""
+    import numpy as np
+    a = np.ones(mib << 18, dtype=np.float32)
+    b = np.empty_like(a)
+    best = 0.0
+    for _ in range(reps):
+        t = time.perf_counter()
+        np.copyto(b, a)
+        best = max(best, 2 * a.nbytes / (time.perf_counter() - t) / 1e9)
+    return best
+
+
 def cpu_name():
     try:
         out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
@@ -74,6 +100,12 @@ def main():
     a = ap.parse_args()
 
     configs = []
+    # Measured in a child process: this process's peak RSS is inherited by the runs it starts.
+    facts = run_json([sys.executable, "-c", "import json, sys; sys.path.insert(0, sys.argv[1]); import compare; "
+                      "print(json.dumps({'copy': compare.copy_bandwidth(), 'bytes': {m: compare.weight_bytes_per_token("
+                      "compare.os.path.join(compare.CACHE, compare.MODELS[m])) for m in sys.argv[2:]}}))",
+                      os.path.dirname(os.path.abspath(__file__)), *a.models])
+    weight_bytes, copy_gbps = facts["bytes"], facts["copy"]
     for name in a.models:
         path = os.path.join(CACHE, MODELS[name])
         ids_path = f"/tmp/autodeco-bench-{name}.ids"
@@ -134,6 +166,11 @@ def main():
             if costs:
                 row["heads_cost_pct"] = statistics.median(costs)
                 row["heads_cost_pct_range"] = [min(costs), max(costs)]
+        # Achieved weight bandwidth of decode: bytes of weights per token × tokens per second.
+        wb = weight_bytes[c["model"]]
+        row["weight_bytes_per_token"] = wb
+        row["ours_decode_weight_gbps"] = wb * row["ours_decode_tps"] / 1e9
+        row["llama_decode_weight_gbps"] = wb * row["llama_decode_tps"] / 1e9
         rows.append(row)
 
     hdr = (f"{'model':8} {'thr':>3} | {'prefill ours':>12} {'llama':>7} {'ratio':>5} | {'decode ours':>11} "
@@ -150,12 +187,18 @@ def main():
     print(f"(medians of {a.reps} interleaved runs; prompt {a.prompt_tokens} tokens, {a.n} greedy tokens, "
           f"n_ctx {a.ctx}; load average during runs {min(loads):.1f}-{max(loads):.1f}; cost% = the heads' share "
           f"of decode time per token, in-process A/B with {a.heads_ab}+{a.heads_ab} alternating decodes per run)")
+    print(f"decode weight traffic (weights per token x tok/s) against a single-thread copy bandwidth of {copy_gbps:.1f} GB/s:")
+    for r in rows:
+        print(f"  {r['model']:8} t={r['threads']}  {r['weight_bytes_per_token'] / 2**20:6.1f} MiB/token  "
+              f"ours {r['ours_decode_weight_gbps']:5.1f} GB/s ({100 * r['ours_decode_weight_gbps'] / copy_gbps:3.0f}%)  "
+              f"llama.cpp {r['llama_decode_weight_gbps']:5.1f} GB/s ({100 * r['llama_decode_weight_gbps'] / copy_gbps:3.0f}%)")
 
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     with open(a.out, "w") as f:
         json.dump({"cpu": cpu_name(), "date": time.strftime("%Y-%m-%d %H:%M:%S"), "reps": a.reps,
                    "prompt_tokens": a.prompt_tokens, "decode_tokens": a.n, "n_ctx": a.ctx,
-                   "load_average": [min(loads), max(loads)], "rows": rows}, f, indent=1)
+                   "load_average": [min(loads), max(loads)], "copy_bandwidth_gbps": copy_gbps,
+                   "rows": rows}, f, indent=1)
 
 
 if __name__ == "__main__":
