@@ -10,16 +10,6 @@
 static int use_avx2(void) { return ck_get_level() >= CK_LEVEL_AVX2; }
 
 __attribute__((target("avx2,fma")))
-static float max_avx2(const float *x, int64_t n) {
-    __m256 m = _mm256_set1_ps(-INFINITY);
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) m = _mm256_max_ps(m, _mm256_loadu_ps(x + i));
-    float r = ck_v_hmax(m);
-    for (; i < n; i++) r = x[i] > r ? x[i] : r;
-    return r;
-}
-
-__attribute__((target("avx2,fma")))
 static double exp_sum_avx2(const float *x, float *out, int64_t n, float shift, float scale) {
     __m256d acc = _mm256_setzero_pd();
     const __m256 vs = _mm256_set1_ps(shift), vk = _mm256_set1_ps(scale);

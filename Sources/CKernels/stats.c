@@ -74,16 +74,6 @@ static void store_lanes_avx2(double l[8], __m256d lo, __m256d hi) {
 }
 
 __attribute__((target("avx2,fma")))
-static float max_avx2(const float *x, int64_t n) {
-    __m256 m = _mm256_set1_ps(-INFINITY);
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) m = _mm256_max_ps(m, _mm256_loadu_ps(x + i));
-    float r = ck_v_hmax(m);
-    for (; i < n; i++) r = x[i] > r ? x[i] : r;
-    return r;
-}
-
-__attribute__((target("avx2,fma")))
 static inline __m256 exp_step_avx2(__m256 x, __m256 shift, __m256 scale) {
     return ck_v_exp(_mm256_mul_ps(_mm256_sub_ps(x, shift), scale));
 }

@@ -69,6 +69,18 @@ static inline float ck_v_hmax(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
+// Largest of n floats (softmax and the heads' statistics). A function of its own in each file
+// that uses it (noinline), so tests/test_hot_loops_assembly.py finds and checks it there.
+__attribute__((target("avx2,fma"), noinline, unused))
+static float max_avx2(const float *x, int64_t n) {
+    __m256 m = _mm256_set1_ps(-INFINITY);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) m = _mm256_max_ps(m, _mm256_loadu_ps(x + i));
+    float r = ck_v_hmax(m);
+    for (; i < n; i++) r = x[i] > r ? x[i] : r;
+    return r;
+}
+
 // Sum of 8 floats in double (for long reductions).
 __attribute__((target("avx2,fma")))
 static inline __m256d ck_v_add_pd(__m256d acc, __m256 v) {
