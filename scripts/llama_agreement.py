@@ -28,7 +28,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "Tests/AutoDecoTests/Fixtures/forward"
 MODELS = pathlib.Path(os.environ.get("AUTODECO_MODELS", pathlib.Path.home() / ".cache/autodeco/models"))
 FILES = {"smollm2": "SmolLM2-135M-Instruct.Q4_1.gguf", "qwen": "qwen2.5-coder-0.5b-instruct.gguf"}
-LLAMA_VARIANTS = {"fa": dict(flash_attn=True), "kvf32": dict(type_k=0, type_v=0),
+LLAMA_VARIANTS = {"same": {}, "fa": dict(flash_attn=True), "kvf32": dict(type_k=0, type_v=0),
                   "b1": dict(n_batch=1, n_ubatch=1)}
 
 

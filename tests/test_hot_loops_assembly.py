@@ -306,14 +306,14 @@ STATS_AVX512_FUNCTIONS = ["max_avx512", "exp_block_avx512", "q_block_avx512"]
 # stats.c) that objdump lists under one name: both are checked.
 AVX2_FUNCTIONS = [f"dot_{t}_avx2" for t in TYPES] + [
     "ck_dot_f32_avx2", "ck_fp16_to_fp32_row_f16c", "ck_fp32_to_fp16_row_f16c",
-    "block_avx2", "exp_sum_avx2",
+    "block_avx2", "exp_sum_avx2", "ck_matmul_panels_avx2",
 ] + STATS_AVX2_FUNCTIONS
 # The AVX-512 level (CPUID: AVX-512 VNNI + VL + F, dispatch.c): EVEX allowed.
-VNNI_FUNCTIONS = [f"dot_{t}_vnni" for t in TYPES]
+VNNI_FUNCTIONS = [f"dot_{t}_vnni" for t in TYPES] + ["ck_matmul_panels_vnni"]
 AVX512_FUNCTIONS = VNNI_FUNCTIONS + STATS_AVX512_FUNCTIONS
 # SIMD loops with a multiply-add: each must have FMA instructions inside a loop.
 FMA_FUNCTIONS = [f"dot_{t}_avx2" for t in TYPES] + [f"dot_{t}_vnni" for t in TYPES] + [
-    "ck_dot_f32_avx2", "block_avx2", "exp_sum_avx2",
+    "ck_dot_f32_avx2", "block_avx2", "exp_sum_avx2", "ck_matmul_panels_avx2", "ck_matmul_panels_vnni",
     "exp_block_avx2", "q_block_avx2", "exp_block_avx512", "q_block_avx512",
 ]
 # The portable (scalar) level and the dispatchers: plain x86-64 code, calls only as listed.
@@ -329,6 +329,8 @@ SCALAR_KERNELS = {
     "ck_scale_f32": set(),
     "ck_matvec": {"indirect"},
     "ck_matvec_rows": {"indirect"},
+    "ck_matmul": {"ck_get_level", "ck_matmul_panels_avx2", "ck_matmul_panels_vnni"},
+    "ck_panel_scales": set(),
     "ck_exp_sum": {"expf"},
     "ck_stats_exp_blocks": {"expf", "memset", "ck_get_level", "max_avx2", "exp_block_avx2",
                             "max_avx512", "exp_block_avx512"},
@@ -405,6 +407,14 @@ def test_vnni_dots_use_vpdpbusd(code, t):
     inner = set().union(*(mnemonics(l.insns) for l in loops(function(code, name))))
     assert "vpdpbusd" in inner, f"{name}: no vpdpbusd in its loop"
     assert "vpmaddubsw" not in inner, f"{name}: still the maddubs path at the VNNI level"
+
+
+def test_matmul_panels_use_the_levels_integer_dot(code):
+    """The prefill kernel's loops: vpdpbusd at the VNNI level, maddubs + madd at AVX2."""
+    vnni = set().union(*(mnemonics(l.insns) for l in loops(function(code, "ck_matmul_panels_vnni"))))
+    assert "vpdpbusd" in vnni and "vpmaddubsw" not in vnni
+    avx2 = set().union(*(mnemonics(l.insns) for l in loops(function(code, "ck_matmul_panels_avx2"))))
+    assert {"vpmaddubsw", "vpmaddwd"} <= avx2
 
 
 @pytest.mark.parametrize("t", ["q4_k", "q5_k", "q6_k"])

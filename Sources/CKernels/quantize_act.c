@@ -40,6 +40,7 @@ void ck_quantize_q8_32(const float *x, ck_q8_32 *out, int64_t n) {
         }
         out[b].d = d;
         out[b].s = d * (float)sum;
+        out[b].sum = sum;
     }
 }
 

@@ -40,17 +40,23 @@ final class ForwardPassTests: XCTestCase {
     }
 
     /// Our logits against two references: the exact float64 numpy forward pass
-    /// (make_numpy_reference.py: tight, every prompt) and llama.cpp (its 8-bit activations and
-    /// F16 KV cache move its logits by up to several units on SmolLM2, so: the same top token
-    /// on every prompt, and the strict criterion — max |Δ| < 0.05·range and the same top-5 —
-    /// on all but at most `llamaMisses` prompts, each of which must then agree with numpy).
-    func checkLogits(_ name: String, llamaMisses: Int) throws {
+    /// (make_numpy_reference.py) and llama.cpp (its 8-bit activations and F16 KV cache move
+    /// its logits by up to several units on SmolLM2), for both prefill arithmetics:
+    /// - `.float` (sgemm on float activations): within 0.01·range of numpy with numpy's top-5;
+    /// - `.integer` (the default; 8-bit activations as in decode and in llama.cpp): within
+    ///   0.05·range of numpy — the activation rounding moves logits by up to ~0.04·range on
+    ///   SmolLM2 Q4_1 — with numpy's top token, unless numpy's runner-up is within `nearTie`.
+    /// Either way llama.cpp's top token (same tie rule), and the strict criterion — max |Δ| <
+    /// 0.05·range and the same top-5 — on all but at most `llamaMisses` prompts.
+    func checkLogits(_ name: String, prefill: ContextParams.PrefillArithmetic, llamaMisses: Int) throws {
         let (f, llama, exact) = try fixture(name)
         let m = try model(name)
         XCTAssertEqual(f.vocab, m.config.vocabSize)
         var params = ContextParams()
         params.contextLength = 512
+        params.prefill = prefill
         let ctx = try InferenceContext(model: m, params: params)
+        let nearTie: Float = 0.1
         var strict = 0
         for (i, p) in f.prompts.enumerated() {
             ctx.reset()
@@ -66,13 +72,24 @@ final class ForwardPassTests: XCTestCase {
             let range = p.logit_max - p.logit_min
             func top5(_ v: [Float]) -> [Int32] { v.indices.sorted { v[$0] > v[$1] }.prefix(5).map { Int32($0) } }
             let ourTop = top5(ours), exactTop = top5(ex)
-            print("\(name) prompt \(i): max |Δ| vs numpy \(dExact), vs llama.cpp \(dLlama) (range \(range)); top5 \(ourTop) numpy \(exactTop) llama.cpp \(p.top5)")
-            XCTAssertLessThan(dExact, 0.01 * range, "\(name) prompt \(i) vs numpy")
-            XCTAssertEqual(Set(ourTop), Set(exactTop), "\(name) prompt \(i) top-5 vs numpy")
-            XCTAssertEqual(ourTop.first, p.top5.first, "\(name) prompt \(i) top-1 vs llama.cpp")
+            print("\(name) \(prefill) prompt \(i): max |Δ| vs numpy \(dExact), vs llama.cpp \(dLlama) (range \(range)); top5 \(ourTop) numpy \(exactTop) llama.cpp \(p.top5)")
+            // Our best token is theirs, or their best is a near-tie in our logits.
+            func sameTop(_ theirs: Int32?, _ label: String) {
+                guard let theirs, let mine = ourTop.first else { return XCTFail("no top token") }
+                XCTAssertLessThan(ours[Int(mine)] - ours[Int(theirs)], mine == theirs ? 1 : nearTie,
+                                  "\(name) \(prefill) prompt \(i): top-1 \(mine) vs \(label)'s \(theirs)")
+            }
+            if prefill == .float {
+                XCTAssertLessThan(dExact, 0.01 * range, "\(name) prompt \(i) vs numpy")
+                XCTAssertEqual(Set(ourTop), Set(exactTop), "\(name) prompt \(i) top-5 vs numpy")
+            } else {
+                XCTAssertLessThan(dExact, 0.05 * range, "\(name) integer prefill prompt \(i) vs numpy")
+            }
+            sameTop(exactTop.first, "numpy")
+            sameTop(p.top5.first, "llama.cpp")
             if dLlama < 0.05 * range && Set(ourTop) == Set(p.top5) { strict += 1 }
         }
-        print("\(name): \(strict)/\(f.prompts.count) prompts meet the strict llama.cpp criterion")
+        print("\(name) \(prefill): \(strict)/\(f.prompts.count) prompts meet the strict llama.cpp criterion")
         XCTAssertGreaterThanOrEqual(strict, f.prompts.count - llamaMisses)
     }
 
@@ -107,7 +124,8 @@ final class ForwardPassTests: XCTestCase {
             }
             if let split {
                 print("\(name) prompt \(i): greedy splits at token \(split.at), where llama.cpp's choice is \(split.gap) below our best")
-                XCTAssertGreaterThan(split.at, 0, "\(name) prompt \(i): the first generated token must agree")
+                // The first token may differ only at a near-tie of the prompt's last logits.
+                XCTAssertTrue(split.at > 0 || split.gap < 0.05, "\(name) prompt \(i): the first generated token must agree")
                 XCTAssertLessThan(split.gap, tieMargin, "\(name) prompt \(i): llama.cpp's token is far from our best")
             } else {
                 identical += 1
@@ -118,14 +136,22 @@ final class ForwardPassTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(identical, minIdentical)
     }
 
-    func testSmolLM2Logits() throws { try checkLogits("smollm2", llamaMisses: 2) }
-    func testQwenLogits() throws { try checkLogits("qwen", llamaMisses: 0) }
+    func testSmolLM2Logits() throws {
+        try checkLogits("smollm2", prefill: .float, llamaMisses: 2)
+        try checkLogits("smollm2", prefill: .integer, llamaMisses: 2)
+    }
+    /// Integer prefill: two prompts' top-5 sets differ from llama.cpp's at a near-tie of the
+    /// fifth and sixth tokens (measured 4/6 strict on Zen 5, 2026-12-01).
+    func testQwenLogits() throws {
+        try checkLogits("qwen", prefill: .float, llamaMisses: 0)
+        try checkLogits("qwen", prefill: .integer, llamaMisses: 2)
+    }
     func testSmolLM2Greedy() throws { try checkGreedy("smollm2", minIdentical: 0, tieMargin: 1.0) }
-    /// How many of the six 64-token continuations stay identical depends on the CPU: every
-    /// split is at a near-tie, where the float order of prefill's OpenBLAS sgemm decides.
-    /// Measured 5/6 on Zen 4 (2026-11-23) and 3/6 on Zen 5 with OpenBLAS's Haswell kernels
-    /// (OPENBLAS_CORETYPE=Haswell, 2026-12-01; splits 0.005–0.073 logits below our best).
-    func testQwenGreedy() throws { try checkGreedy("qwen", minIdentical: 3, tieMargin: 0.4) }
+    /// The bar: identical 64-token continuations on at least 4 of the 6 prompts, with
+    /// the default (integer) prefill, whose arithmetic is llama.cpp's kind. Measured 5/6 on Zen
+    /// 5 (2026-12-01). With sgemm prefill it was 3/6 there and 5/6 on Zen 4: every split is at
+    /// a near-tie, where float rounding order decides.
+    func testQwenGreedy() throws { try checkGreedy("qwen", minIdentical: 4, tieMargin: 0.4) }
 
     /// Greedy output does not depend on the thread count; sampling depends only on the seed.
     func testDeterminism() throws {

@@ -13,6 +13,16 @@ public struct ContextParams: Sendable, Equatable {
     /// `contextLength` positions and a row of the forward buffers and logits.
     public var sequenceCapacity: Int = 1
     public static let maxSequences = 64
+    /// How prefill (several tokens per pass) multiplies by quantised weights.
+    public enum PrefillArithmetic: Sendable, Equatable {
+        /// 8-bit activations and integer SIMD: the decode path's arithmetic (and llama.cpp's),
+        /// about twice as fast as `.float`. Weight types without an integer kernel use `.float`.
+        case integer
+        /// Weights dequantised for OpenBLAS sgemm on float activations: closer to an exact
+        /// float64 forward pass (no activation quantisation error), slower.
+        case float
+    }
+    public var prefill: PrefillArithmetic = .integer
 
     public init() {}
 
@@ -22,7 +32,9 @@ public struct ContextParams: Sendable, Equatable {
         let sequences = UInt64(max(1, sequenceCapacity))
         let kv = sequences * 2 * UInt64(c.layerCount) * UInt64(contextLength) * kvDim * 4
         let batch = max(UInt64(min(batchSize, contextLength)), sequences)
+        // Float rows, plus the prefill's 8-bit copy of its widest input (≤ 1.2 bytes a value).
         let activations = batch * UInt64(6 * c.dim + 2 * c.ffnDim + 2 * Int(kvDim)) * 4
+            + batch * UInt64(max(c.dim, c.ffnDim)) * 6 / 5
         let scores = UInt64(c.headCount * contextLength) * 4
         // Logits (one row per sequence), sampler and statistics scratch.
         let vocab = (sequences + 2) * UInt64(c.vocabSize) * 4

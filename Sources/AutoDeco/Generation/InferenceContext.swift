@@ -37,6 +37,7 @@ public final class InferenceContext {
                                       batchCapacity: min(params.batchSize, params.contextLength),
                                       sequenceCapacity: params.sequenceCapacity,
                                       pool: ThreadPool(threads: threads))
+        transformer.integerPrefill = params.prefill == .integer
         let c = model.config
         sequenceCaches = try (1..<params.sequenceCapacity).map { _ in
             try KVCache(layerCount: c.layerCount, capacity: params.contextLength, kvDim: c.kvHeadCount * c.headDim)

@@ -1,8 +1,14 @@
 /// y = W·x (+ b) for a batch of input rows: the decode path (one row) uses the quantised
-/// matrix-vector kernels, prefill (several rows) dequantises weight tiles for sgemm.
+/// matrix-vector kernels, prefill (several rows) `MatMul` (integer panels or sgemm).
 final class LinearLayer {
     private let matVec: MatVec
     private let matMul: MatMul
+
+    /// Prefill through the integer kernels (true) or always through sgemm.
+    var integerPrefill: Bool {
+        get { matMul.integerKernels }
+        set { matMul.integerKernels = newValue }
+    }
 
     init(pool: ThreadPool, maxCols: Int) {
         matVec = MatVec(pool: pool, maxCols: maxCols)

@@ -46,6 +46,11 @@ final class Transformer {
     let state: RunState
     let pool: ThreadPool
     private let linear: LinearLayer
+    /// `ContextParams.prefill == .integer`.
+    var integerPrefill: Bool {
+        get { linear.integerPrefill }
+        set { linear.integerPrefill = newValue }
+    }
     private let attention: Attention
     private let ropeStyle: RopeStyle
     // Decode products that share an input, per layer: [q, k, v] and [gate, up].

@@ -42,8 +42,9 @@ int ck_can_dequantize(uint32_t type);
 void ck_dequantize_row(uint32_t type, const void *src, float *dst, int64_t n);
 
 // ---- activation quantisation --------------------------------------------------------------
-/// 32-element activation block: q[i] * d ≈ x[i]; s = d * Σq (used by weight types with a min).
-typedef struct { float d; float s; int8_t q[32]; } ck_q8_32;
+/// 32-element activation block: q[i] * d ≈ x[i]; sum = Σq, s = d * sum (used by weight types
+/// with a min; the matrix-matrix kernels use sum for the zero points).
+typedef struct { float d; float s; int32_t sum; int8_t q[32]; } ck_q8_32;
 /// 256-element activation block for K-quants; bsums[j] = Σ q[16j ..< 16j+16].
 typedef struct { float d; int8_t q[256]; int16_t bsums[16]; } ck_q8_256;
 
@@ -72,6 +73,18 @@ void ck_matvec(uint32_t type, const void *w, int64_t row_bytes, int64_t n, const
 void ck_matvec_rows(uint32_t type, const void *w, int64_t row_bytes, int64_t n, const void *act,
                     int64_t act_stride, int64_t count, float *out, int64_t out_stride,
                     int64_t row_begin, int64_t row_end, float *scratch);
+/// Matrix-matrix product on quantised weights (prefill): out[b * out_stride + r] = W[r,:] · x_b
+/// for b < count and r in the panels [panel_begin, panel_end) of eight rows each (rows
+/// 8·panel_begin ..< min(rows, 8·panel_end)); x_b is quantised as for ck_matvec, at act +
+/// b * act_stride bytes. Eight rows are unpacked once and multiplied with every x_b, eight
+/// rows per instruction. Equal to ck_matvec up to float rounding; deterministic (each result
+/// depends only on its own row and column). `scratch`: ck_matmul_scratch_bytes(n) bytes, one
+/// per thread. Does nothing for a type ck_matmul_supported rejects.
+int ck_matmul_supported(uint32_t type);  // Q4_0…Q8_0, Q4_K…Q6_K at the AVX2 and VNNI levels
+int64_t ck_matmul_scratch_bytes(int64_t n);
+void ck_matmul(uint32_t type, const void *w, int64_t row_bytes, int64_t n, const void *act,
+               int64_t act_stride, int64_t count, float *out, int64_t out_stride, int64_t rows,
+               int64_t panel_begin, int64_t panel_end, void *scratch);
 /// One row: W_row · x with the same arithmetic as ck_matvec.
 float ck_dot_row(uint32_t type, const void *w_row, int64_t n, const void *act, float *scratch);
 
