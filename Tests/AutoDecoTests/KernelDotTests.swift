@@ -199,7 +199,8 @@ final class KernelDotTests: XCTestCase {
         }
     }
 
-    /// The prefill matmul (dequantised tiles + sgemm) agrees with the matrix-vector product
+    /// The prefill matmul's sgemm path (dequantised tiles; KernelMatMulTests covers the
+    /// integer path) agrees with the matrix-vector product
     /// row by row within 1e-4 relative: the only differences are the q8 activation rounding
     /// of the matvec path, so this compares float weights (F16, F32) exactly-ish, and the
     /// quantised types against a float matvec on their dequantised rows.
@@ -211,6 +212,7 @@ final class KernelDotTests: XCTestCase {
             let pool = ThreadPool(threads: threads)
             for threading in [MatMul.Threading.pool, .openBLAS] {
                 let mm = MatMul(pool: pool, tileRows: 48, threading: threading)
+                mm.integerKernels = false
                 let mv = MatVec(pool: pool)
                 for type in [GGMLType.q4_0, .q4_1, .q5_0, .q8_0, .q4_K, .q5_K, .q6_K, .q2_K, .f16, .f32] {
                     let w = randomWeights(type, rows: rows, cols: cols, rng: &rng)
