@@ -83,3 +83,39 @@ def test_errors_have_status_and_message(api, tmp_path, smollm2):
     assert api.autodeco_model_n_vocab(None) == 0
     assert api.autodeco_model_desc(None) == b""
     assert api.autodeco_status_string(12345) == b"unknown status"
+
+
+def test_log_callback_receives_load_info_and_errors(api, smollm2, tmp_path):
+    """autodeco_log_set routes the library's diagnostics: INFO lines when a model loads
+    (what it is, its heads, the kernel level) and a context is made, an ERROR line with the
+    status and message of every failed call; after autodeco_log_set(NULL) nothing more."""
+    got = []
+    callback = api.autodeco_log_callback(lambda level, message, user: got.append((level, message.decode())))
+    api.autodeco_log_set(callback, None)
+    try:
+        status, model = load(api, smollm2)
+        assert status == 0, api.autodeco_last_error()
+        try:
+            infos = [m for level, m in got if level == 2]
+            assert any(m.startswith("loaded ") and "llama" in m and str(smollm2) in m for m in infos), infos
+            assert any(m.startswith("kernels: ") for m in infos), infos
+            ctx = ctypes.c_void_p()
+            params = api.autodeco_context_default_params()
+            params.n_ctx = 256
+            assert api.autodeco_context_create(model, params, ctypes.byref(ctx)) == 0, api.autodeco_last_error()
+            api.autodeco_context_free(ctx)
+            assert any(m.startswith("context: n_ctx 256") for level, m in got if level == 2), got
+        finally:
+            api.autodeco_model_free(model)
+        bad = tmp_path / "not-a-model.gguf"
+        bad.write_bytes(b"NOPE" + bytes(60))
+        got.clear()
+        status, _ = load(api, bad)
+        assert status < 0
+        errors = [m for level, m in got if level == 0]
+        assert len(errors) == 1 and api.autodeco_last_error().decode() in errors[0], (got, api.autodeco_last_error())
+    finally:
+        api.autodeco_log_set(api.autodeco_log_callback(), None)
+    got.clear()
+    assert load(api, bad)[0] < 0
+    assert got == []

@@ -97,7 +97,10 @@ public func autodeco_context_create(_ model: OpaquePointer?, _ params: autodeco_
         p.sampler = try SamplerParams(params.sampler)
         p.memoryLimit = params.memory_limit
         p.sequenceCapacity = Int(params.n_seq_max)
-        out.pointee = ContextBox(try InferenceContext(model: box.model, params: p), modelBox: box).handle
+        let context = try InferenceContext(model: box.model, params: p)
+        Log.info("context: n_ctx \(p.contextLength), n_batch \(p.batchSize), threads \(context.threadCount), "
+                 + "sequences \(p.sequenceCapacity), buffers \(p.memoryNeeded(for: box.model.config) >> 20) MiB")
+        out.pointee = ContextBox(context, modelBox: box).handle
     }
 }
 

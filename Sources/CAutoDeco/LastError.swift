@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import AutoDeco
+import AutoDecoHeader
 
 /// The thread-local message behind `autodeco_last_error()`: a malloc'd C string per thread,
 /// replaced by each failing call and freed when the thread exits.
@@ -29,8 +30,10 @@ enum LastError {
     }
 }
 
-/// Runs one ABI call: clears the thread's error, maps any thrown error to a status code and
-/// records its message. Every exported function that can fail goes through here.
+/// Runs one ABI call: maps any thrown error to a status code, records its message as the
+/// thread's last error (a successful call leaves the previous message, as the header says:
+/// "the last failed call") and sends it to the log callback at ERROR level. Every exported
+/// function that can fail goes through here.
 @inline(__always)
 func guarded(_ body: () throws -> Void) -> Int32 {
     do {
@@ -38,7 +41,9 @@ func guarded(_ body: () throws -> Void) -> Int32 {
         return Status.ok.rawValue
     } catch {
         let s = status(for: error)
-        LastError.set(String(describing: error))
+        let message = String(describing: error)
+        LastError.set(message)
+        Log.write(Int32(AUTODECO_LOG_ERROR.rawValue), "\(s.text): \(message)")
         return s.rawValue
     }
 }

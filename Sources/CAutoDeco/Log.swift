@@ -14,9 +14,12 @@ enum Log {
         sink.withLock { $0 = Sink(callback: callback, userData: userData) }
     }
 
-    static func write(_ level: Int32, _ message: String) {
+    static func write(_ level: Int32, _ message: @autoclosure () -> String) {
         let s = sink.withLock { $0 }
         guard let cb = s.callback else { return }
-        message.withCString { cb(level, $0, s.userData) }
+        message().withCString { cb(level, $0, s.userData) }
     }
+
+    static func info(_ message: @autoclosure () -> String) { write(Int32(AUTODECO_LOG_INFO.rawValue), message()) }
+    static func warn(_ message: @autoclosure () -> String) { write(Int32(AUTODECO_LOG_WARN.rawValue), message()) }
 }

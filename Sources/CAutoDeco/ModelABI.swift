@@ -39,7 +39,9 @@ public func autodeco_model_load(_ path: UnsafePointer<CChar>?, _ params: autodec
         out.pointee = nil
         let p = try cString(path, "path")
         let heads = params.heads_path == nil ? nil : try cString(params.heads_path, "params.heads_path")
-        out.pointee = ModelBox(try Model(path: p, headsPath: heads, findHeads: params.find_heads)).handle
+        let model = try Model(path: p, headsPath: heads, findHeads: params.find_heads)
+        logLoaded(model, from: p)
+        out.pointee = ModelBox(model).handle
     }
 }
 
@@ -59,8 +61,21 @@ public func autodeco_model_load_from_memory(_ data: UnsafeRawPointer?, _ size: I
             heads = try HeadsLoader.load(path: try cString(params.heads_path, "params.heads_path"),
                                          hiddenSize: try ModelConfig(gguf: file).dim)
         }
-        out.pointee = ModelBox(try Model(file: file, heads: heads)).handle
+        let model = try Model(file: file, heads: heads)
+        logLoaded(model, from: "memory (\(size) bytes)")
+        out.pointee = ModelBox(model).handle
     }
+}
+
+/// INFO lines for a loaded model: what it is, its heads, and the kernel level in use.
+private func logLoaded(_ model: Model, from source: String) {
+    Log.info("loaded \(source): \(model.description)")
+    if let h = model.defaultHeads {
+        Log.info("AutoDeco heads: \(h.source.isEmpty ? "attached" : h.source)")
+    } else {
+        Log.info("no AutoDeco heads (AutoDeco sampling needs autodeco_context_load_heads)")
+    }
+    Log.info("kernels: \(KernelLevel.current) (of \(KernelLevel.detected) on this CPU)")
 }
 
 @_cdecl("autodeco_model_free")

@@ -27,6 +27,9 @@ public final class InferenceContext {
     /// context's own cache).
     let sequenceCaches: [KVCache]
 
+    /// Worker threads of the context's pool (`params.threads`, or one per core).
+    public var threadCount: Int { transformer.pool.threadCount }
+
     public init(model: Model, params: ContextParams = ContextParams()) throws {
         try params.validate(model: model)
         self.model = model
