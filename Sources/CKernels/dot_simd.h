@@ -38,21 +38,7 @@ static inline __m256i FN(dot_us)(__m256i u, __m256i s) {
 #endif
 }
 
-// 16 bytes of packed nibbles -> 32 bytes: low nibbles first (values 0..15), then high ones.
-static inline __m256i FN(nibbles)(const uint8_t *p) {
-    __m128i b = _mm_loadu_si128((const __m128i *)p);
-    __m256i v = _mm256_set_m128i(_mm_srli_epi16(b, 4), b);
-    return _mm256_and_si256(v, _mm256_set1_epi8(0x0F));
-}
-
-// Bit j of x -> 0x10 in byte j (the fifth bit of Q5 codes).
-static inline __m256i FN(fifth_bits)(uint32_t x) {
-    __m256i v = _mm256_shuffle_epi8(_mm256_set1_epi32((int)x),
-        _mm256_set_epi64x(0x0303030303030303LL, 0x0202020202020202LL, 0x0101010101010101LL, 0));
-    v = _mm256_or_si256(v, _mm256_set1_epi64x(0x7FBFDFEFF7FBFDFELL));  // all bits but j%8
-    v = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(-1));
-    return _mm256_and_si256(v, _mm256_set1_epi8(0x10));
-}
+#include "codes_simd.h"
 
 // Q4_0 / Q4_1 / Q5_0 / Q5_1 share one loop: code bytes · activation, plus a per-block offset
 // term m * s (m = min for _1 types, -zero * d for _0 types).

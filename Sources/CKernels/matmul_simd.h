@@ -30,34 +30,22 @@ static inline __m256i FN(mm_dpbusd)(__m256i t, __m256i u, __m256i s) {
 #endif
 }
 
-static inline __m256i FN(mm_nibbles)(const uint8_t *p) {
-    __m128i b = _mm_loadu_si128((const __m128i *)p);
-    __m256i v = _mm256_set_m128i(_mm_srli_epi16(b, 4), b);
-    return _mm256_and_si256(v, _mm256_set1_epi8(0x0F));
-}
-
-static inline __m256i FN(mm_fifth_bits)(uint32_t x) {
-    __m256i v = _mm256_shuffle_epi8(_mm256_set1_epi32((int)x),
-        _mm256_set_epi64x(0x0303030303030303LL, 0x0202020202020202LL, 0x0101010101010101LL, 0));
-    v = _mm256_or_si256(v, _mm256_set1_epi64x(0x7FBFDFEFF7FBFDFELL));
-    v = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(-1));
-    return _mm256_and_si256(v, _mm256_set1_epi8(0x10));
-}
+#include "codes_simd.h"
 
 // The 32 codes (k order) of chunk j of a row: for the 32-element types chunk j is block j;
 // for the K-quants chunk j is the (j % 8)-th run of 32 in super-block j / 8.
 static inline __m256i FN(mm_chunk_codes)(uint32_t type, const uint8_t *row, int64_t j) {
     const __m256i low4 = _mm256_set1_epi8(0x0F);
     switch (type) {
-    case T_Q4_0: return FN(mm_nibbles)(row + j * B_Q4_0 + 2);
-    case T_Q4_1: return FN(mm_nibbles)(row + j * B_Q4_1 + 4);
+    case T_Q4_0: return FN(nibbles)(row + j * B_Q4_0 + 2);
+    case T_Q4_1: return FN(nibbles)(row + j * B_Q4_1 + 4);
     case T_Q5_0: {
         const uint8_t *w = row + j * B_Q5_0;
-        return _mm256_or_si256(FN(mm_nibbles)(w + 6), FN(mm_fifth_bits)(ld32(w + 2)));
+        return _mm256_or_si256(FN(nibbles)(w + 6), FN(fifth_bits)(ld32(w + 2)));
     }
     case T_Q5_1: {
         const uint8_t *w = row + j * B_Q5_1;
-        return _mm256_or_si256(FN(mm_nibbles)(w + 8), FN(mm_fifth_bits)(ld32(w + 4)));
+        return _mm256_or_si256(FN(nibbles)(w + 8), FN(fifth_bits)(ld32(w + 4)));
     }
     case T_Q8_0: {  // VNNI: w + 128 as an unsigned byte (zero point 128); AVX2: w itself
         __m256i w = _mm256_loadu_si256((const __m256i *)(row + j * B_Q8_0 + 2));
