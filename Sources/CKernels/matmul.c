@@ -3,6 +3,7 @@
 #include "internal.h"
 #include "matmul.h"
 
+#ifdef CK_X86
 static int panel_type(uint32_t type) {
     switch (type) {
     case T_Q4_0: case T_Q4_1: case T_Q5_0: case T_Q5_1: case T_Q8_0:
@@ -10,6 +11,7 @@ static int panel_type(uint32_t type) {
     default: return 0;
     }
 }
+#endif
 
 int ck_matmul_supported(uint32_t type) {
 #ifdef CK_X86
