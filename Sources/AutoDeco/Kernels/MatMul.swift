@@ -57,6 +57,24 @@ public final class MatMul {
     /// `weights` holds `rows` rows of `cols` values of `type` (any type `canDequantize` accepts).
     public func multiply(_ weights: UnsafeRawPointer, _ type: GGMLType, rows: Int, cols: Int,
                          x: UnsafePointer<Float>, n: Int, out: UnsafeMutablePointer<Float>) throws(KernelError) {
+        try multiply(weights, type, rows: rows, cols: cols, x: x, n: n, out: out, sameInput: false)
+    }
+
+    /// Several matrices with the same input (q/k/v, gate/up): for the integer kernels the
+    /// input rows are quantised once per activation format, not once per matrix.
+    public func multiply(_ jobs: [MatVec.Job], cols: Int, x: UnsafePointer<Float>, n: Int) throws(KernelError) {
+        for (i, job) in jobs.enumerated() {
+            try multiply(job.weights, job.type, rows: job.rows, cols: cols, x: x, n: n, out: job.out, sameInput: i > 0)
+        }
+    }
+
+    // The activation format `activations` holds for the current input, if any.
+    private var quantizedKind: Int32?
+
+    private func multiply(_ weights: UnsafeRawPointer, _ type: GGMLType, rows: Int, cols: Int,
+                          x: UnsafePointer<Float>, n: Int, out: UnsafeMutablePointer<Float>,
+                          sameInput: Bool) throws(KernelError) {
+        if !sameInput { quantizedKind = nil }
         guard canDequantize(type) else { throw .unsupportedType(type) }
         guard rows >= 0, n >= 0, cols > 0, let rowBytes = type.rowBytes(cols),
               rows <= Int(Int32.max), cols <= Int(Int32.max), n <= Int(Int32.max) else {
@@ -109,6 +127,7 @@ public final class MatMul {
         let kind = ck_activation_kind(type.rawValue)
         let per = Int(ck_activation_bytes(kind, Int64(cols)))
         if per * n > activationBytes {
+            quantizedKind = nil
             activations.deallocate()
             activationBytes = per * n
             activations = UnsafeMutableRawPointer.allocate(byteCount: activationBytes, alignment: 64)
@@ -120,13 +139,16 @@ public final class MatMul {
             panels = UnsafeMutableRawPointer.allocate(byteCount: need * pool.threadCount, alignment: 64)
         }
         let acts = activations, panels = self.panels, panelBytes = self.panelBytes
-        pool.parallelFor(n, minChunk: 8) { range, _ in
-            for b in range {
-                let dst = acts + b * per
-                if kind == Int32(CK_ACT_Q8_256) {
-                    ck_quantize_q8_256(x + b * cols, dst.assumingMemoryBound(to: ck_q8_256.self), Int64(cols))
-                } else {
-                    ck_quantize_q8_32(x + b * cols, dst.assumingMemoryBound(to: ck_q8_32.self), Int64(cols))
+        if quantizedKind != kind {
+            quantizedKind = kind
+            pool.parallelFor(n, minChunk: 8) { range, _ in
+                for b in range {
+                    let dst = acts + b * per
+                    if kind == Int32(CK_ACT_Q8_256) {
+                        ck_quantize_q8_256(x + b * cols, dst.assumingMemoryBound(to: ck_q8_256.self), Int64(cols))
+                    } else {
+                        ck_quantize_q8_32(x + b * cols, dst.assumingMemoryBound(to: ck_q8_32.self), Int64(cols))
+                    }
                 }
             }
         }

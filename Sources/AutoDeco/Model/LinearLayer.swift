@@ -16,7 +16,8 @@ final class LinearLayer {
     }
 
     /// Several matrices with the same input (q/k/v, gate/up). Decode runs them as one fused
-    /// matrix-vector product (x quantised once, one pool hand-off); prefill one matmul each.
+    /// matrix-vector product (x quantised once, one pool hand-off); prefill one matmul each,
+    /// with the input quantised once.
     func apply(_ p: FusedProduct, input: UnsafePointer<Float>, batch: Int) {
         if batch == 1, let cols = p.matrices.first?.cols {
             try? matVec.multiply(p.jobs, cols: cols, x: input)
@@ -25,8 +26,11 @@ final class LinearLayer {
             }
             return
         }
-        for (i, w) in p.matrices.enumerated() {
-            apply(w, input: input, batch: batch, output: p.outputs[i], bias: p.biases[i])
+        if let cols = p.matrices.first?.cols {
+            try? matMul.multiply(p.jobs, cols: cols, x: input, n: batch)
+            for (i, bias) in p.biases.enumerated() {
+                if let bias { addBias(bias, to: p.outputs[i], rows: p.matrices[i].rows, batch: batch) }
+            }
         }
     }
 
