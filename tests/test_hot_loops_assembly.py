@@ -295,6 +295,9 @@ INTEGER_TYPES = ["q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q4_k", "q5_k", "q6_k"]
 # Types whose blocks are one unsigned × signed product (dot_us in dot_simd.h): vpdpbusd at the
 # VNNI level. The K-quants apply their sub-block scales with vpmaddwd and keep maddubs+madd.
 DOT_US_TYPES = ["q4_0", "q4_1", "q5_0", "q5_1", "q8_0"]
+# The several-vector forms of the integer row kernels (ck_matvec_rows: sequences decoding in
+# lockstep), dot2_/dot3_/dot4_<type>_<level>; the same checks as the one-vector kernels.
+MULTI = ["dot2", "dot3", "dot4"]
 
 # The vocabulary statistics of the AutoDeco heads (stats.c): per block maximum, exponentials,
 # and q = p/Z with its entropy/moment sums (vmath.h's log), 8 lanes at the AVX2 level and 16
@@ -304,15 +307,17 @@ STATS_AVX512_FUNCTIONS = ["max_avx512", "exp_block_avx512", "q_block_avx512"]
 # Functions compiled for AVX2+FMA (+F16C): the only ones allowed VEX, never EVEX (an AVX2-only
 # CPU — Haswell, Zen 2 — would raise SIGILL). max_avx2 is two local functions (softmax.c and
 # stats.c) that objdump lists under one name: both are checked.
-AVX2_FUNCTIONS = [f"dot_{t}_avx2" for t in TYPES] + [
+AVX2_FUNCTIONS = [f"dot_{t}_avx2" for t in TYPES] + [f"{m}_{t}_avx2" for m in MULTI for t in INTEGER_TYPES] + [
     "ck_dot_f32_avx2", "ck_fp16_to_fp32_row_f16c", "ck_fp32_to_fp16_row_f16c",
     "block_avx2", "exp_sum_avx2", "ck_matmul_panels_avx2",
 ] + STATS_AVX2_FUNCTIONS
 # The AVX-512 level (CPUID: AVX-512 VNNI + VL + F, dispatch.c): EVEX allowed.
-VNNI_FUNCTIONS = [f"dot_{t}_vnni" for t in TYPES] + ["ck_matmul_panels_vnni"]
+VNNI_FUNCTIONS = [f"dot_{t}_vnni" for t in TYPES] + [f"{m}_{t}_vnni" for m in MULTI for t in INTEGER_TYPES] + [
+    "ck_matmul_panels_vnni"]
 AVX512_FUNCTIONS = VNNI_FUNCTIONS + STATS_AVX512_FUNCTIONS
 # SIMD loops with a multiply-add: each must have FMA instructions inside a loop.
 FMA_FUNCTIONS = [f"dot_{t}_avx2" for t in TYPES] + [f"dot_{t}_vnni" for t in TYPES] + [
+    f"{m}_{t}_{level}" for m in MULTI for t in INTEGER_TYPES for level in ("avx2", "vnni")] + [
     "ck_dot_f32_avx2", "block_avx2", "exp_sum_avx2", "ck_matmul_panels_avx2", "ck_matmul_panels_vnni",
     "exp_block_avx2", "q_block_avx2", "exp_block_avx512", "q_block_avx512",
 ]
@@ -395,15 +400,17 @@ def test_simd_loops_use_fma(code, name):
 
 
 @pytest.mark.parametrize("t", INTEGER_TYPES)
-def test_avx2_integer_dots_use_maddubs_madd(code, t):
-    name = f"dot_{t}_avx2"
+@pytest.mark.parametrize("form", ["dot"] + MULTI)
+def test_avx2_integer_dots_use_maddubs_madd(code, t, form):
+    name = f"{form}_{t}_avx2"
     inner = set().union(*(mnemonics(l.insns) for l in loops(function(code, name))))
     assert {"vpmaddubsw", "vpmaddwd"} <= inner, f"{name}: loop lacks vpmaddubsw/vpmaddwd: {sorted(inner)}"
 
 
 @pytest.mark.parametrize("t", DOT_US_TYPES)
-def test_vnni_dots_use_vpdpbusd(code, t):
-    name = f"dot_{t}_vnni"
+@pytest.mark.parametrize("form", ["dot"] + MULTI)
+def test_vnni_dots_use_vpdpbusd(code, t, form):
+    name = f"{form}_{t}_vnni"
     inner = set().union(*(mnemonics(l.insns) for l in loops(function(code, name))))
     assert "vpdpbusd" in inner, f"{name}: no vpdpbusd in its loop"
     assert "vpmaddubsw" not in inner, f"{name}: still the maddubs path at the VNNI level"
@@ -524,6 +531,24 @@ def test_swift_element_loops_have_no_traps_or_runtime_calls(code, pattern):
         other = cs - allowed - set(runtime)
         if other:
             problems.append(f"calls {sorted(other)}")
+    assert not problems, f"{short(name)}: " + "; ".join(sorted(set(problems)))
+
+
+def test_sampler_nucleus_element_loops_have_no_traps_or_calls(code):
+    """The nucleus search (Sampler.nucleus): its loop over bands calls the sort, once per
+    band; the loops over the vocabulary and the candidates inside it (innermost) must be
+    plain: no trap branch, no call."""
+    name, insns = swift_function(code, "$s8AutoDeco7SamplerC7nucleus")
+    inner = [loop for loop in loops(insns) if loop.innermost]
+    assert len(inner) >= 3, f"{short(name)}: expected the scan, copy and walk loops, found {len(inner)}"
+    trap_addrs = traps(insns)
+    problems = []
+    for loop in inner:
+        t = trap_branches(loop.insns, trap_addrs)
+        if t:
+            problems.append(f"trap branches at {t}")
+        if calls(loop.insns):
+            problems.append(f"calls {sorted({callee_name(c) for c in calls(loop.insns)})}")
     assert not problems, f"{short(name)}: " + "; ".join(sorted(set(problems)))
 
 

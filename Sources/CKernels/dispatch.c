@@ -75,15 +75,47 @@ void ck_matvec(uint32_t type, const void *w, int64_t row_bytes, int64_t n, const
     for (int64_t r = row_begin; r < row_end; r++) out[r] = f(base + r * row_bytes, n, act, scratch);
 }
 
+// The level's nv-vector row kernel for a type, or NULL (then vectors go one by one).
+static ck_rows_fn rows_fn(uint32_t type, int nv) {
+    ck_rows_fn f = NULL;
+#ifdef CK_X86
+    int level = ck_get_level();
+    if (level >= CK_LEVEL_AVX512VNNI) f = ck_rows_fn_vnni(type, nv);
+    else if (level >= CK_LEVEL_AVX2) f = ck_rows_fn_avx2(type, nv);
+#endif
+    (void)type;
+    (void)nv;
+    return f;
+}
+
 void ck_matvec_rows(uint32_t type, const void *w, int64_t row_bytes, int64_t n, const void *act,
                     int64_t act_stride, int64_t count, float *out, int64_t out_stride,
                     int64_t row_begin, int64_t row_end, float *scratch) {
     ck_row_fn f = row_fn(type);
+    // Groups of CK_ROWS_NV vectors, then one group of the 2 or 3 left (a single one left
+    // goes through the one-vector kernel).
+    int grouped = rows_fn(type, CK_ROWS_NV) != NULL;
+    int64_t whole = grouped ? count / CK_ROWS_NV * CK_ROWS_NV : 0;
+    int rest = grouped ? (int)(count - whole) : 0;
+    ck_rows_fn f4 = rows_fn(type, CK_ROWS_NV);
+    ck_rows_fn fr = rest >= 2 ? rows_fn(type, rest) : NULL;
     const uint8_t *base = (const uint8_t *)w, *acts = (const uint8_t *)act;
+    float part[CK_ROWS_NV];
     for (int64_t r = row_begin; r < row_end; r++) {
-        // The row stays in L1 while it meets every activation vector.
+        // The row stays in L1 while it meets every activation vector, and the several-vector
+        // kernels unpack each of its blocks once per group.
         const uint8_t *row = base + r * row_bytes;
-        for (int64_t b = 0; b < count; b++)
+        int64_t b = 0;
+        for (; b < whole; b += CK_ROWS_NV) {
+            f4(row, n, acts + b * act_stride, act_stride, part);
+            for (int v = 0; v < CK_ROWS_NV; v++) out[(b + v) * out_stride + r] = part[v];
+        }
+        if (fr) {
+            fr(row, n, acts + b * act_stride, act_stride, part);
+            for (int v = 0; v < rest; v++) out[(b + v) * out_stride + r] = part[v];
+            b += rest;
+        }
+        for (; b < count; b++)
             out[b * out_stride + r] = f ? f(row, n, acts + b * act_stride, scratch) : 0.0f;
     }
 }

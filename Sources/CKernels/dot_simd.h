@@ -40,76 +40,105 @@ static inline __m256i FN(dot_us)(__m256i u, __m256i s) {
 
 #include "codes_simd.h"
 
-// Q4_0 / Q4_1 / Q5_0 / Q5_1 share one loop: code bytes · activation, plus a per-block offset
-// term m * s (m = min for _1 types, -zero * d for _0 types).
-static float FN(dot_q4_0)(const uint8_t *w, int64_t n, const void *act, float *scratch) {
-    (void)scratch;
-    const ck_q8_32 *a = (const ck_q8_32 *)act;
-    __m256 acc = _mm256_setzero_ps();
-    float off = 0.0f;
+// Every quantised kernel is written once for NV activation vectors (a compile-time constant
+// after inlining): each block of the weight row is loaded and unpacked once, then met by every
+// vector with exactly the instructions of the one-vector kernel, in the same order, so the
+// result for vector v is bitwise what the one-vector kernel gives for it alone. Several
+// sequences decoding in lockstep (ck_matvec_rows) share the unpacking this way.
+#define CK_NV_MAX CK_ROWS_NV
+#define CK_NV_KERNEL static inline __attribute__((always_inline)) void
+// Keeps a per-vector scalar sum in its own register: otherwise the SLP vectoriser packs the
+// NV sums into one vector fed by a gather, which is slower than NV scalar adds.
+#define CK_OWN_REGISTER(x) __asm__("" : "+x"(x))
+// Activation block b of vector v.
+#define ACT32(v, b) ((const ck_q8_32 *)(act + (v) * stride) + (b))
+#define ACT256(v, b) ((const ck_q8_256 *)(act + (v) * stride) + (b))
+
+// Q4_0 / Q5_0: code bytes · activation, minus zero · d · Σ activation (zero 8 or 16).
+// Q4_1 / Q5_1: plus min · Σ activation.
+CK_NV_KERNEL FN(q4_0_nv)(const uint8_t *w, int64_t n, const uint8_t *act, int64_t stride, float *out, const int nv) {
+    __m256 acc[CK_NV_MAX];
+    float off[CK_NV_MAX];
+    for (int v = 0; v < nv; v++) { acc[v] = _mm256_setzero_ps(); off[v] = 0.0f; }
     for (int64_t b = 0; b < n / 32; b++, w += B_Q4_0) {
         float d = FN(h2f)(w);
-        __m256i p = FN(dot_us)(FN(nibbles)(w + 2), _mm256_loadu_si256((const __m256i *)a[b].q));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d * a[b].d), _mm256_cvtepi32_ps(p), acc);
-        off += d * a[b].s;
+        __m256i q = FN(nibbles)(w + 2);
+        for (int v = 0; v < nv; v++) {
+            __m256i p = FN(dot_us)(q, _mm256_loadu_si256((const __m256i *)ACT32(v, b)->q));
+            acc[v] = _mm256_fmadd_ps(_mm256_set1_ps(d * ACT32(v, b)->d), _mm256_cvtepi32_ps(p), acc[v]);
+            off[v] += d * ACT32(v, b)->s;
+            CK_OWN_REGISTER(off[v]);
+        }
     }
-    return FN(hsum)(acc) - 8.0f * off;
+    for (int v = 0; v < nv; v++) out[v] = FN(hsum)(acc[v]) - 8.0f * off[v];
 }
 
-static float FN(dot_q4_1)(const uint8_t *w, int64_t n, const void *act, float *scratch) {
-    (void)scratch;
-    const ck_q8_32 *a = (const ck_q8_32 *)act;
-    __m256 acc = _mm256_setzero_ps();
-    float off = 0.0f;
+CK_NV_KERNEL FN(q4_1_nv)(const uint8_t *w, int64_t n, const uint8_t *act, int64_t stride, float *out, const int nv) {
+    __m256 acc[CK_NV_MAX];
+    float off[CK_NV_MAX];
+    for (int v = 0; v < nv; v++) { acc[v] = _mm256_setzero_ps(); off[v] = 0.0f; }
     for (int64_t b = 0; b < n / 32; b++, w += B_Q4_1) {
-        __m256i p = FN(dot_us)(FN(nibbles)(w + 4), _mm256_loadu_si256((const __m256i *)a[b].q));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(FN(h2f)(w) * a[b].d), _mm256_cvtepi32_ps(p), acc);
-        off += FN(h2f)(w + 2) * a[b].s;
+        float d = FN(h2f)(w), m = FN(h2f)(w + 2);
+        __m256i q = FN(nibbles)(w + 4);
+        for (int v = 0; v < nv; v++) {
+            __m256i p = FN(dot_us)(q, _mm256_loadu_si256((const __m256i *)ACT32(v, b)->q));
+            acc[v] = _mm256_fmadd_ps(_mm256_set1_ps(d * ACT32(v, b)->d), _mm256_cvtepi32_ps(p), acc[v]);
+            off[v] += m * ACT32(v, b)->s;
+            CK_OWN_REGISTER(off[v]);
+        }
     }
-    return FN(hsum)(acc) + off;
+    for (int v = 0; v < nv; v++) out[v] = FN(hsum)(acc[v]) + off[v];
 }
 
-static float FN(dot_q5_0)(const uint8_t *w, int64_t n, const void *act, float *scratch) {
-    (void)scratch;
-    const ck_q8_32 *a = (const ck_q8_32 *)act;
-    __m256 acc = _mm256_setzero_ps();
-    float off = 0.0f;
+CK_NV_KERNEL FN(q5_0_nv)(const uint8_t *w, int64_t n, const uint8_t *act, int64_t stride, float *out, const int nv) {
+    __m256 acc[CK_NV_MAX];
+    float off[CK_NV_MAX];
+    for (int v = 0; v < nv; v++) { acc[v] = _mm256_setzero_ps(); off[v] = 0.0f; }
     for (int64_t b = 0; b < n / 32; b++, w += B_Q5_0) {
         float d = FN(h2f)(w);
         __m256i q = _mm256_or_si256(FN(nibbles)(w + 6), FN(fifth_bits)(ld32(w + 2)));
-        __m256i p = FN(dot_us)(q, _mm256_loadu_si256((const __m256i *)a[b].q));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d * a[b].d), _mm256_cvtepi32_ps(p), acc);
-        off += d * a[b].s;
+        for (int v = 0; v < nv; v++) {
+            __m256i p = FN(dot_us)(q, _mm256_loadu_si256((const __m256i *)ACT32(v, b)->q));
+            acc[v] = _mm256_fmadd_ps(_mm256_set1_ps(d * ACT32(v, b)->d), _mm256_cvtepi32_ps(p), acc[v]);
+            off[v] += d * ACT32(v, b)->s;
+            CK_OWN_REGISTER(off[v]);
+        }
     }
-    return FN(hsum)(acc) - 16.0f * off;
+    for (int v = 0; v < nv; v++) out[v] = FN(hsum)(acc[v]) - 16.0f * off[v];
 }
 
-static float FN(dot_q5_1)(const uint8_t *w, int64_t n, const void *act, float *scratch) {
-    (void)scratch;
-    const ck_q8_32 *a = (const ck_q8_32 *)act;
-    __m256 acc = _mm256_setzero_ps();
-    float off = 0.0f;
+CK_NV_KERNEL FN(q5_1_nv)(const uint8_t *w, int64_t n, const uint8_t *act, int64_t stride, float *out, const int nv) {
+    __m256 acc[CK_NV_MAX];
+    float off[CK_NV_MAX];
+    for (int v = 0; v < nv; v++) { acc[v] = _mm256_setzero_ps(); off[v] = 0.0f; }
     for (int64_t b = 0; b < n / 32; b++, w += B_Q5_1) {
+        float d = FN(h2f)(w), m = FN(h2f)(w + 2);
         __m256i q = _mm256_or_si256(FN(nibbles)(w + 8), FN(fifth_bits)(ld32(w + 4)));
-        __m256i p = FN(dot_us)(q, _mm256_loadu_si256((const __m256i *)a[b].q));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(FN(h2f)(w) * a[b].d), _mm256_cvtepi32_ps(p), acc);
-        off += FN(h2f)(w + 2) * a[b].s;
+        for (int v = 0; v < nv; v++) {
+            __m256i p = FN(dot_us)(q, _mm256_loadu_si256((const __m256i *)ACT32(v, b)->q));
+            acc[v] = _mm256_fmadd_ps(_mm256_set1_ps(d * ACT32(v, b)->d), _mm256_cvtepi32_ps(p), acc[v]);
+            off[v] += m * ACT32(v, b)->s;
+            CK_OWN_REGISTER(off[v]);
+        }
     }
-    return FN(hsum)(acc) + off;
+    for (int v = 0; v < nv; v++) out[v] = FN(hsum)(acc[v]) + off[v];
 }
 
 // Signed × signed: move the weight's sign onto the activation (|w| · sign(w)·y).
-static float FN(dot_q8_0)(const uint8_t *w, int64_t n, const void *act, float *scratch) {
-    (void)scratch;
-    const ck_q8_32 *a = (const ck_q8_32 *)act;
-    __m256 acc = _mm256_setzero_ps();
+CK_NV_KERNEL FN(q8_0_nv)(const uint8_t *w, int64_t n, const uint8_t *act, int64_t stride, float *out, const int nv) {
+    __m256 acc[CK_NV_MAX];
+    for (int v = 0; v < nv; v++) acc[v] = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / 32; b++, w += B_Q8_0) {
+        float d = FN(h2f)(w);
         __m256i q = _mm256_loadu_si256((const __m256i *)(w + 2));
-        __m256i y = _mm256_loadu_si256((const __m256i *)a[b].q);
-        __m256i p = FN(dot_us)(_mm256_abs_epi8(q), _mm256_sign_epi8(y, q));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(FN(h2f)(w) * a[b].d), _mm256_cvtepi32_ps(p), acc);
+        __m256i u = _mm256_abs_epi8(q);
+        for (int v = 0; v < nv; v++) {
+            __m256i y = _mm256_loadu_si256((const __m256i *)ACT32(v, b)->q);
+            __m256i p = FN(dot_us)(u, _mm256_sign_epi8(y, q));
+            acc[v] = _mm256_fmadd_ps(_mm256_set1_ps(d * ACT32(v, b)->d), _mm256_cvtepi32_ps(p), acc[v]);
+        }
     }
-    return FN(hsum)(acc);
+    for (int v = 0; v < nv; v++) out[v] = FN(hsum)(acc[v]);
 }
 
 // K-quants: per-sub-block scales are applied in int16 by madd, so the whole 256-value
@@ -118,46 +147,57 @@ static inline __m256i FN(scaled)(__m256i u, __m256i y, int scale) {
     return _mm256_madd_epi16(_mm256_maddubs_epi16(u, y), _mm256_set1_epi16((short)scale));
 }
 
-static float FN(dot_q4_k)(const uint8_t *w, int64_t n, const void *act, float *scratch) {
-    (void)scratch;
-    const ck_q8_256 *a = (const ck_q8_256 *)act;
+// Q4_K / Q5_K: Σ over the 8 sub-blocks of min · (Σ activation), in integers.
+static inline int FN(kquant_mins)(const uint8_t mn[8], const int16_t *bsums) {
+    int summ = 0;
+    for (int j = 0; j < 8; j++) summ += mn[j] * (bsums[2 * j] + bsums[2 * j + 1]);
+    return summ;
+}
+
+CK_NV_KERNEL FN(q4_k_nv)(const uint8_t *w, int64_t n, const uint8_t *act, int64_t stride, float *out, const int nv) {
     const __m256i low4 = _mm256_set1_epi8(0x0F);
-    __m256 acc = _mm256_setzero_ps();
-    float mins = 0.0f;
+    __m256 acc[CK_NV_MAX];
+    float mins[CK_NV_MAX];
+    for (int v = 0; v < nv; v++) { acc[v] = _mm256_setzero_ps(); mins[v] = 0.0f; }
     for (int64_t b = 0; b < n / 256; b++, w += B_Q4_K) {
         uint8_t sc[8], mn[8];
         kquant_scale_min(w + 4, sc, mn);
         const uint8_t *qs = w + 16;
-        const int8_t *y = a[b].q;
-        __m256i sumi = _mm256_setzero_si256();
+        __m256i sumi[CK_NV_MAX];
+        for (int v = 0; v < nv; v++) sumi[v] = _mm256_setzero_si256();
         for (int c = 0; c < 4; c++) {
             __m256i q = _mm256_loadu_si256((const __m256i *)(qs + 32 * c));
             __m256i lo = _mm256_and_si256(q, low4);
             __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), low4);
-            sumi = _mm256_add_epi32(sumi, FN(scaled)(lo, _mm256_loadu_si256((const __m256i *)(y + 64 * c)), sc[2 * c]));
-            sumi = _mm256_add_epi32(sumi, FN(scaled)(hi, _mm256_loadu_si256((const __m256i *)(y + 64 * c + 32)), sc[2 * c + 1]));
+            for (int v = 0; v < nv; v++) {
+                const int8_t *y = ACT256(v, b)->q;
+                sumi[v] = _mm256_add_epi32(sumi[v], FN(scaled)(lo, _mm256_loadu_si256((const __m256i *)(y + 64 * c)), sc[2 * c]));
+                sumi[v] = _mm256_add_epi32(sumi[v], FN(scaled)(hi, _mm256_loadu_si256((const __m256i *)(y + 64 * c + 32)), sc[2 * c + 1]));
+            }
         }
-        int summ = 0;
-        for (int j = 0; j < 8; j++) summ += mn[j] * (a[b].bsums[2 * j] + a[b].bsums[2 * j + 1]);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(FN(h2f)(w) * a[b].d), _mm256_cvtepi32_ps(sumi), acc);
-        mins += FN(h2f)(w + 2) * a[b].d * (float)summ;
+        float d = FN(h2f)(w), dmin = FN(h2f)(w + 2);
+        for (int v = 0; v < nv; v++) {
+            int summ = FN(kquant_mins)(mn, ACT256(v, b)->bsums);
+            acc[v] = _mm256_fmadd_ps(_mm256_set1_ps(d * ACT256(v, b)->d), _mm256_cvtepi32_ps(sumi[v]), acc[v]);
+            mins[v] += dmin * ACT256(v, b)->d * (float)summ;
+            CK_OWN_REGISTER(mins[v]);
+        }
     }
-    return FN(hsum)(acc) - mins;
+    for (int v = 0; v < nv; v++) out[v] = FN(hsum)(acc[v]) - mins[v];
 }
 
-static float FN(dot_q5_k)(const uint8_t *w, int64_t n, const void *act, float *scratch) {
-    (void)scratch;
-    const ck_q8_256 *a = (const ck_q8_256 *)act;
+CK_NV_KERNEL FN(q5_k_nv)(const uint8_t *w, int64_t n, const uint8_t *act, int64_t stride, float *out, const int nv) {
     const __m256i low4 = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
-    __m256 acc = _mm256_setzero_ps();
-    float mins = 0.0f;
+    __m256 acc[CK_NV_MAX];
+    float mins[CK_NV_MAX];
+    for (int v = 0; v < nv; v++) { acc[v] = _mm256_setzero_ps(); mins[v] = 0.0f; }
     for (int64_t b = 0; b < n / 256; b++, w += B_Q5_K) {
         uint8_t sc[8], mn[8];
         kquant_scale_min(w + 4, sc, mn);
         const uint8_t *qs = w + 48;
-        const int8_t *y = a[b].q;
         __m256i hb = _mm256_loadu_si256((const __m256i *)(w + 16));
-        __m256i sumi = _mm256_setzero_si256();
+        __m256i sumi[CK_NV_MAX];
+        for (int v = 0; v < nv; v++) sumi[v] = _mm256_setzero_si256();
         for (int c = 0; c < 4; c++) {
             __m256i q = _mm256_loadu_si256((const __m256i *)(qs + 32 * c));
             __m256i lo = _mm256_or_si256(_mm256_and_si256(q, low4),
@@ -165,26 +205,31 @@ static float FN(dot_q5_k)(const uint8_t *w, int64_t n, const void *act, float *s
             __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q, 4), low4),
                                          _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 1), one), 4));
             hb = _mm256_srli_epi16(hb, 2);
-            sumi = _mm256_add_epi32(sumi, FN(scaled)(lo, _mm256_loadu_si256((const __m256i *)(y + 64 * c)), sc[2 * c]));
-            sumi = _mm256_add_epi32(sumi, FN(scaled)(hi, _mm256_loadu_si256((const __m256i *)(y + 64 * c + 32)), sc[2 * c + 1]));
+            for (int v = 0; v < nv; v++) {
+                const int8_t *y = ACT256(v, b)->q;
+                sumi[v] = _mm256_add_epi32(sumi[v], FN(scaled)(lo, _mm256_loadu_si256((const __m256i *)(y + 64 * c)), sc[2 * c]));
+                sumi[v] = _mm256_add_epi32(sumi[v], FN(scaled)(hi, _mm256_loadu_si256((const __m256i *)(y + 64 * c + 32)), sc[2 * c + 1]));
+            }
         }
-        int summ = 0;
-        for (int j = 0; j < 8; j++) summ += mn[j] * (a[b].bsums[2 * j] + a[b].bsums[2 * j + 1]);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(FN(h2f)(w) * a[b].d), _mm256_cvtepi32_ps(sumi), acc);
-        mins += FN(h2f)(w + 2) * a[b].d * (float)summ;
+        float d = FN(h2f)(w), dmin = FN(h2f)(w + 2);
+        for (int v = 0; v < nv; v++) {
+            int summ = FN(kquant_mins)(mn, ACT256(v, b)->bsums);
+            acc[v] = _mm256_fmadd_ps(_mm256_set1_ps(d * ACT256(v, b)->d), _mm256_cvtepi32_ps(sumi[v]), acc[v]);
+            mins[v] += dmin * ACT256(v, b)->d * (float)summ;
+            CK_OWN_REGISTER(mins[v]);
+        }
     }
-    return FN(hsum)(acc) - mins;
+    for (int v = 0; v < nv; v++) out[v] = FN(hsum)(acc[v]) - mins[v];
 }
 
-static float FN(dot_q6_k)(const uint8_t *w, int64_t n, const void *act, float *scratch) {
-    (void)scratch;
-    const ck_q8_256 *a = (const ck_q8_256 *)act;
+CK_NV_KERNEL FN(q6_k_nv)(const uint8_t *w, int64_t n, const uint8_t *act, int64_t stride, float *out, const int nv) {
     const __m256i low4 = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(3);
-    __m256 acc = _mm256_setzero_ps();
+    __m256 acc[CK_NV_MAX];
+    for (int v = 0; v < nv; v++) acc[v] = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / 256; b++, w += B_Q6_K) {
         const int8_t *sc = (const int8_t *)(w + 192);
-        const int8_t *y = a[b].q;
-        __m256i sumi = _mm256_setzero_si256();
+        __m256i sumi[CK_NV_MAX];
+        for (int v = 0; v < nv; v++) sumi[v] = _mm256_setzero_si256();
         for (int h = 0; h < 2; h++) {
             __m256i l0 = _mm256_loadu_si256((const __m256i *)(w + 64 * h));
             __m256i l1 = _mm256_loadu_si256((const __m256i *)(w + 64 * h + 32));
@@ -200,18 +245,45 @@ static float FN(dot_q6_k)(const uint8_t *w, int64_t n, const void *act, float *s
                 __m256i q = _mm256_or_si256(g[k], hi);
                 int s = 8 * h + 2 * k;
                 __m256i scales = _mm256_set_m128i(_mm_set1_epi16(sc[s + 1]), _mm_set1_epi16(sc[s]));
-                __m256i yv = _mm256_loadu_si256((const __m256i *)(y + 128 * h + 32 * k));
-                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(_mm256_maddubs_epi16(q, yv), scales));
+                for (int v = 0; v < nv; v++) {
+                    __m256i yv = _mm256_loadu_si256((const __m256i *)(ACT256(v, b)->q + 128 * h + 32 * k));
+                    sumi[v] = _mm256_add_epi32(sumi[v], _mm256_madd_epi16(_mm256_maddubs_epi16(q, yv), scales));
+                }
             }
         }
-        // Codes are stored +32: subtract 32 · Σ scale · (Σ activation of its 16 values).
-        int corr = 0;
-        for (int s = 0; s < 16; s++) corr += sc[s] * a[b].bsums[s];
-        sumi = _mm256_sub_epi32(sumi, _mm256_setr_epi32(32 * corr, 0, 0, 0, 0, 0, 0, 0));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(FN(h2f)(w + 208) * a[b].d), _mm256_cvtepi32_ps(sumi), acc);
+        float d = FN(h2f)(w + 208);
+        for (int v = 0; v < nv; v++) {
+            // Codes are stored +32: subtract 32 · Σ scale · (Σ activation of its 16 values).
+            int corr = 0;
+            for (int s = 0; s < 16; s++) corr += sc[s] * ACT256(v, b)->bsums[s];
+            __m256i si = _mm256_sub_epi32(sumi[v], _mm256_setr_epi32(32 * corr, 0, 0, 0, 0, 0, 0, 0));
+            acc[v] = _mm256_fmadd_ps(_mm256_set1_ps(d * ACT256(v, b)->d), _mm256_cvtepi32_ps(si), acc[v]);
+        }
     }
-    return FN(hsum)(acc);
+    for (int v = 0; v < nv; v++) out[v] = FN(hsum)(acc[v]);
 }
+
+// The one-vector row kernels (ck_row_fn) and the 2-, 3- and 4-vector ones (ck_rows_fn).
+#define CK_ROWS_KERNEL(t, nv)                                                                    \
+    static void FN(dot##nv##_##t)(const uint8_t *w, int64_t n, const void *act, int64_t stride, float *out) { \
+        FN(t##_nv)(w, n, (const uint8_t *)act, stride, out, nv);                                 \
+    }
+#define CK_ROW_KERNELS(t)                                                                        \
+    static float FN(dot_##t)(const uint8_t *w, int64_t n, const void *act, float *scratch) {    \
+        (void)scratch;                                                                           \
+        float r;                                                                                 \
+        FN(t##_nv)(w, n, (const uint8_t *)act, 0, &r, 1);                                        \
+        return r;                                                                                \
+    }                                                                                            \
+    CK_ROWS_KERNEL(t, 2) CK_ROWS_KERNEL(t, 3) CK_ROWS_KERNEL(t, 4)
+CK_ROW_KERNELS(q4_0)
+CK_ROW_KERNELS(q4_1)
+CK_ROW_KERNELS(q5_0)
+CK_ROW_KERNELS(q5_1)
+CK_ROW_KERNELS(q8_0)
+CK_ROW_KERNELS(q4_k)
+CK_ROW_KERNELS(q5_k)
+CK_ROW_KERNELS(q6_k)
 
 // Float weights: 4 independent accumulators hide the FMA latency.
 static inline float FN(dot_floats)(const float *wf, const uint16_t *wh, int bf16, const uint8_t *raw,
@@ -268,5 +340,22 @@ ck_row_fn FN(ck_row_fn)(uint32_t type) {
     case T_Q5_K: return FN(dot_q5_k);
     case T_Q6_K: return FN(dot_q6_k);
     default: return NULL;  // Q2_K, Q3_K: the scalar dequantise-then-dot path
+    }
+}
+
+#define CK_ROWS_CASE(T, t) \
+    case T: return nv == 2 ? FN(dot2_##t) : nv == 3 ? FN(dot3_##t) : FN(dot4_##t);
+ck_rows_fn FN(ck_rows_fn)(uint32_t type, int nv) {
+    if (nv < 2 || nv > CK_ROWS_NV) return NULL;
+    switch (type) {
+    CK_ROWS_CASE(T_Q4_0, q4_0)
+    CK_ROWS_CASE(T_Q4_1, q4_1)
+    CK_ROWS_CASE(T_Q5_0, q5_0)
+    CK_ROWS_CASE(T_Q5_1, q5_1)
+    CK_ROWS_CASE(T_Q8_0, q8_0)
+    CK_ROWS_CASE(T_Q4_K, q4_k)
+    CK_ROWS_CASE(T_Q5_K, q5_k)
+    CK_ROWS_CASE(T_Q6_K, q6_k)
+    default: return NULL;  // float types (memory-bound anyway) and the scalar-path types
     }
 }

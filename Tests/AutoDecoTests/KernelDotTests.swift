@@ -110,7 +110,7 @@ final class KernelDotTests: XCTestCase {
 
     /// Several input vectors at once (batched decoding) give, vector by vector, bitwise the
     /// single-vector product, at every level, for counts that exercise full groups of
-    /// CK_MAX_ROWS vectors and every remainder.
+    /// CK_ROWS_NV (4) vectors, the 2- and 3-vector kernels and a single vector left over.
     func testMultiVectorProductIsBitwiseTheSingleProduct() throws {
         let rows = 96, cols = 512
         var rng = SplitMix(seed: 23)
@@ -118,7 +118,7 @@ final class KernelDotTests: XCTestCase {
         try forEachKernelLevel { level in
             for type in [GGMLType.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K, .q3_K, .f16, .f32] {
                 let w = randomWeights(type, rows: rows, cols: cols, rng: &rng)
-                for count in [1, 3, 4, 7] {
+                for count in [1, 2, 3, 4, 5, 6, 7, 10] {
                     let xs = (0..<count * cols).map { _ in Float(rng.nextDouble() * 4 - 2) }
                     var batched = [Float](repeating: .nan, count: count * rows)
                     try w.withUnsafeBytes { p in

@@ -75,6 +75,59 @@ final class SamplerTests: XCTestCase {
         }
     }
 
+    /// The sampler finds the nucleus band by band (Sampler.nucleus). Against the plain method
+    /// (sort every token above the bound, walk to P, then top-k) it must give bitwise the same
+    /// token and probability, for distributions flat and peaked, with ties, top-k and min-p.
+    func testBandedNucleusIsBitwiseTheFullSort() {
+        var rng = RandomGenerator(seed: 5)
+        let vocab = 6000
+        let settings: [(t: Float, p: Float, k: Int, minP: Float)] = [
+            (1, 0.9, 0, 0), (0.7, 0.8, 20, 0), (1.5, 0.95, 0, 0), (1, 1, 40, 0), (1, 1, 0, 0.05),
+            (0.3, 0.99, 0, 0), (1, 0.999, 0, 0), (2, 0.5, 5, 0.01), (1, 0.9999, 3000, 0), (1.8, 0.999, 0, 0),
+        ]
+        var compared = 0
+        for trial in 0..<24 {
+            let spread = [0.5, 3, 12, 40][trial % 4]
+            // Rounded to 1/64 so that equal probabilities (ties) occur.
+            let logits: [Float] = (0..<vocab).map { _ in Float((rng.nextUnit() * spread * 64).rounded() / 64) }
+            for (i, c) in settings.enumerated() {
+                let seed = UInt64(trial * 100 + i)
+                let sampler = Sampler(vocabSize: vocab, seed: seed)
+                let got = logits.withUnsafeBufferPointer {
+                    sampler.sample($0.baseAddress!, temperature: c.t, topP: c.p, topK: c.k, minP: c.minP)
+                }
+                // The plain method on the sampler's own probabilities.
+                let pr = Array(UnsafeBufferPointer(start: sampler.probabilities, count: vocab))
+                let best = pr.indices.max { pr[$0] < pr[$1] || (pr[$0] == pr[$1] && $0 > $1) }!
+                var threshold: Float = c.p < 1 ? (1 - c.p) / Float(vocab) : 0
+                if c.minP > 0 { threshold = max(threshold, c.minP * pr[best]) }
+                let sorted = pr.indices.filter { pr[$0] >= threshold && pr[$0] > 0 }
+                    .sorted { pr[$0] > pr[$1] || (pr[$0] == pr[$1] && $0 < $1) }
+                var keep = c.k > 0 ? min(sorted.count, c.k) : sorted.count
+                if c.p < 1 {
+                    var cumulative: Float = 0
+                    for j in 0..<keep {
+                        cumulative += pr[sorted[j]]
+                        if cumulative >= c.p { keep = j + 1; break }
+                    }
+                }
+                var total: Float = 0
+                for j in 0..<keep { total += pr[sorted[j]] }
+                var draw = RandomGenerator(seed: seed)
+                let r = Float(draw.nextUnit()) * total
+                var cumulative: Float = 0, pick = keep - 1
+                for j in 0..<keep {
+                    cumulative += pr[sorted[j]]
+                    if r < cumulative { pick = j; break }
+                }
+                XCTAssertEqual(got.token, Int32(sorted[pick]), "trial \(trial) setting \(c)")
+                XCTAssertEqual(got.probability.bitPattern, (pr[sorted[pick]] / total).bitPattern, "trial \(trial) setting \(c)")
+                compared += 1
+            }
+        }
+        XCTAssertEqual(compared, 24 * settings.count)
+    }
+
     func testGreedyAndFilters() {
         let logits: [Float] = [1, 5, 3, 5, -2]
         let sampler = Sampler(vocabSize: 5, seed: 1)

@@ -17,7 +17,8 @@ public struct SampledToken: Sendable, Equatable {
 /// renormalise, draw with the context's seeded generator. Owns its scratch buffers, so a
 /// draw allocates nothing. The nucleus is found without sorting the whole vocabulary: a
 /// token with probability below (1 − P)/V can never be inside it (all such tokens together
-/// hold less than 1 − P), so only the tokens above that bound are sorted.
+/// hold less than 1 − P), so only the tokens above that bound are sorted — and first only
+/// those above a far higher cut, which is enough whenever the nucleus ends above it.
 public final class Sampler {
     public let vocabSize: Int
     public var rng: RandomGenerator
@@ -26,6 +27,9 @@ public final class Sampler {
     /// array, so the vocabulary pass has no uniqueness check, growth path or bounds-check
     /// trap per element (tests/test_hot_loops_assembly.py).
     private let candidates: UnsafeMutablePointer<Int32>
+    /// Sort keys of one band of candidates (capacity max(vocabSize, 1)): probability bits
+    /// above, inverted id below, so sorting plain integers orders by probability, then id.
+    private let keys: UnsafeMutablePointer<UInt64>
 
     public init(vocabSize: Int, seed: UInt64) {
         self.vocabSize = vocabSize
@@ -33,11 +37,13 @@ public final class Sampler {
         probs = .allocate(capacity: vocabSize)
         probs.initialize(repeating: 0, count: vocabSize)
         candidates = .allocate(capacity: max(vocabSize, 1))
+        keys = .allocate(capacity: max(vocabSize, 1))
     }
 
     deinit {
         probs.deallocate()
         candidates.deallocate()
+        keys.deallocate()
     }
 
     /// The buffer `sample` draws from. A caller that has already written softmax(logits / t)
@@ -86,38 +92,63 @@ public final class Sampler {
         // Candidates: every token that any active filter could keep, sorted by probability.
         var threshold: Float = p < 1 ? (1 - p) / Float(n) : 0
         if minP > 0 { threshold = max(threshold, minP * probs[best]) }
-        // Token ids fit in Int32 (the API's token type), so the conversions cannot truncate;
-        // at most n candidates, so the count cannot overflow.
-        let pr = probs, cands = candidates
-        var count = 0
-        for i in 0..<n where pr[i] >= threshold && pr[i] > 0 {
-            cands[count] = Int32(truncatingIfNeeded: i)
-            count &+= 1
-        }
-        if count == 0 {
-            cands[0] = Int32(truncatingIfNeeded: best)
-            count = 1
-        }
-        var sorted = UnsafeMutableBufferPointer(start: cands, count: count)
-        sorted.sort { pr[Int($0)] > pr[Int($1)] || (pr[Int($0)] == pr[Int($1)] && $0 < $1) }
-
-        var keep = count
-        if topK > 0 { keep = min(keep, topK) }
-        if p < 1 {
-            // Smallest prefix whose mass reaches p.
-            var cumulative: Float = 0
-            var i = 0
-            while i < keep {
-                cumulative += pr[Int(cands[i])]
-                i &+= 1
-                if cumulative >= p { keep = i; break }
-            }
-        }
+        let keep = nucleus(threshold: threshold, topK: topK, topP: p, best: best)
+        let cands = candidates, pr = probs
         var total: Float = 0
         for i in 0..<keep { total += pr[Int(cands[i])] }
         let index = draw(count: keep, total: total) { Int(cands[$0]) }
         let token = Int(cands[index])
         return SampledToken(token: Int32(token), probability: probs[token] / total, temperature: t, topP: p)
+    }
+
+    /// Sorts into `candidates` the head of the tokens with probability ≥ `threshold` (and
+    /// > 0; `best` if none), by probability then id, far enough for top-k and top-p, and
+    /// returns how many of them the filters keep. The tokens are taken in bands of falling
+    /// probability (each 100× below the previous one, the fourth down to `threshold`): every
+    /// token of a band is below every token of the bands before it, so sorting band by band
+    /// gives the full order's head, and the walk stops at the band where the nucleus or the
+    /// top k end. Usually that is the first, a few tokens out of the vocabulary.
+    private func nucleus(threshold: Float, topK: Int, topP p: Float, best: Int) -> Int {
+        let pr = probs, cands = candidates
+        var count = 0, cumulative: Float = 0
+        var upper = Float.infinity, cut = pr[best] * 0.01, bands = 1
+        while true {
+            // At most four bands: the fourth goes down to the threshold.
+            let low = bands < 4 ? max(cut, threshold) : threshold
+            // Positive floats order as their bit patterns do. Token ids fit in Int32 (the
+            // API's token type), so the conversions cannot truncate; at most n candidates, so
+            // the counts cannot overflow.
+            let start = count
+            var n = 0
+            for i in 0..<vocabSize where pr[i] >= low && pr[i] < upper && pr[i] > 0 {
+                keys[n] = UInt64(pr[i].bitPattern) << 32 | UInt64(~UInt32(truncatingIfNeeded: i))
+                n &+= 1
+            }
+            var band = UnsafeMutableBufferPointer(start: keys, count: n)
+            band.sort(by: >)
+            for k in 0..<n {
+                cands[start &+ k] = Int32(truncatingIfNeeded: ~UInt32(truncatingIfNeeded: keys[k]))
+            }
+            count = start &+ n
+            var i = start
+            while i < count {
+                if topK > 0 && i >= topK { return topK }
+                cumulative += pr[Int(cands[i])]
+                i &+= 1
+                // Smallest prefix whose mass reaches p.
+                if p < 1 && cumulative >= p { return i }
+            }
+            if low <= threshold || !(low > 0) { break }
+            upper = low
+            cut = low * 0.01
+            bands += 1
+        }
+        if topK > 0 && count >= topK { return topK }
+        if count == 0 {
+            cands[0] = Int32(truncatingIfNeeded: best)
+            return 1
+        }
+        return count
     }
 
     /// Walks `count` items (mapped to token ids by `id`) until the cumulative probability

@@ -68,7 +68,7 @@ void ck_matvec(uint32_t type, const void *w, int64_t row_bytes, int64_t n, const
 /// The same product for `count` activation vectors at once (several sequences decoding in
 /// lockstep): out[b * out_stride + r] = W[r,:] · x_b for r in [row_begin, row_end), b <
 /// count, where x_b is at act + b * act_stride bytes. Each weight row is read from memory
-/// once and dotted with every x_b by the ck_matvec row kernel, so every result is bitwise
+/// once and its blocks unpacked once per four x_b (SIMD levels), and every result is bitwise
 /// what ck_matvec gives for that x_b alone.
 void ck_matvec_rows(uint32_t type, const void *w, int64_t row_bytes, int64_t n, const void *act,
                     int64_t act_stride, int64_t count, float *out, int64_t out_stride,
