@@ -94,10 +94,9 @@ void ck_matvec_rows(uint32_t type, const void *w, int64_t row_bytes, int64_t n, 
     ck_row_fn f = row_fn(type);
     // Groups of CK_ROWS_NV vectors, then one group of the 2 or 3 left (a single one left
     // goes through the one-vector kernel).
-    int grouped = rows_fn(type, CK_ROWS_NV) != NULL;
-    int64_t whole = grouped ? count / CK_ROWS_NV * CK_ROWS_NV : 0;
-    int rest = grouped ? (int)(count - whole) : 0;
     ck_rows_fn f4 = rows_fn(type, CK_ROWS_NV);
+    int64_t whole = f4 ? count / CK_ROWS_NV * CK_ROWS_NV : 0;
+    int rest = f4 ? (int)(count - whole) : 0;
     ck_rows_fn fr = rest >= 2 ? rows_fn(type, rest) : NULL;
     const uint8_t *base = (const uint8_t *)w, *acts = (const uint8_t *)act;
     float part[CK_ROWS_NV];
