@@ -3,11 +3,13 @@
 
     python3 benchmarks/humaneval.py run --config greedy --config autodeco --n 10
     python3 benchmarks/humaneval.py run --config all --limit 10          # first 10 problems
+    python3 benchmarks/humaneval.py run --config oracle --n 2            # the grid, shared batches
     python3 benchmarks/humaneval.py report --doc docs/evaluation.md
 
 `run` writes benchmarks/results/humaneval/<config>.jsonl, one line per problem as soon as it
 is done, and skips problems already there: stop it at any time and run the same command
-again to continue. `report` reads those files and writes the tables (and the plot) of
+again to continue. Several configurations run together: per problem, their samples share
+batches (each sequence with its own sampler and seed), with the same results as one by one. `report` reads those files and writes the tables (and the plot) of
 docs/evaluation.md, which describes the method."""
 import argparse
 import os
@@ -30,8 +32,8 @@ DEFAULT_OUT = HERE / "results" / "humaneval"
 
 
 def cmd_run(args) -> int:
-    from evalkit.generate import Generator, has_batch
-    from evalkit.run import run_config, settings_for
+    from evalkit.generate import Generator, has_batch, has_mixed_batch
+    from evalkit.run import run_config, run_configs_together, settings_for
 
     chosen = configs.resolve(args.config or ["all"])
     heads = None if args.heads == "none" else (args.heads or (str(DEFAULT_HEADS) if DEFAULT_HEADS.exists() else None))
@@ -46,15 +48,19 @@ def cmd_run(args) -> int:
           f"n {args.n}, seed {args.seed}, max tokens {args.max_tokens}, threads {args.threads}, "
           f"sandbox {isolation_mode()}, {'batched' if has_batch() else 'sequential'} sampling", flush=True)
     gen = Generator(str(args.model), heads, args.threads, n_ctx=args.ctx_prompt + args.max_tokens)
+    log = lambda m: print(m, flush=True)  # noqa: E731
+    settings = {c.name: settings_for(c, str(args.model), heads, 1 if c.deterministic else args.n, args.seed,
+                                     args.max_tokens, args.timeout, args.threads) for c in chosen}
     try:
         start = time.monotonic()
+        if len(chosen) > 1 and has_mixed_batch() and not args.one_by_one:
+            stores = run_configs_together(gen, chosen, problems, pathlib.Path(args.out), settings, limits,
+                                          args.batch_limit, log=log)
+        else:
+            stores = {c.name: run_config(gen, c, problems, pathlib.Path(args.out), settings[c.name], limits, log=log)
+                      for c in chosen}
         for config in chosen:
-            n = 1 if config.deterministic else args.n
-            settings = settings_for(config, str(args.model), heads, n, args.seed, args.max_tokens,
-                                    args.timeout, args.threads)
-            store = run_config(gen, config, problems, pathlib.Path(args.out), settings, limits,
-                               log=lambda m: print(m, flush=True))
-            rows = [store.done[p.task_id] for p in problems if p.task_id in store.done]
+            rows = [stores[config.name].done[p.task_id] for p in problems if p.task_id in stores[config.name].done]
             if rows:
                 mean = sum(r["pass@1"] for r in rows) / len(rows)
                 print(f"[{config.name}] pass@1 {100 * mean:.1f}% over {len(rows)} problems", flush=True)
@@ -87,6 +93,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--heads", help=f"AutoDeco heads dir/file, or 'none' (default {DEFAULT_HEADS.relative_to(ROOT)} if present)")
     r.add_argument("--ctx-prompt", type=int, default=768, help="context positions reserved for the prompt")
     r.add_argument("--out", default=str(DEFAULT_OUT), help="results directory")
+    r.add_argument("--batch-limit", type=int, default=40,
+                   help="with several configurations: most sequences per shared batch (default 40, at most 64)")
+    r.add_argument("--one-by-one", action="store_true",
+                   help="run the configurations one after another instead of sharing batches between them")
     r.set_defaults(func=cmd_run)
     s = sub.add_parser("report", help="tables and plot from the results")
     s.add_argument("--out", default=str(DEFAULT_OUT), help="results directory")
@@ -100,6 +110,8 @@ def main(argv=None) -> int:
     args = parser().parse_args(argv)
     if getattr(args, "n", 1) < 1 or getattr(args, "n", 1) > 1000:
         parser().error("--n must be in 1..1000")
+    if not 1 <= getattr(args, "batch_limit", 1) <= 64:
+        parser().error("--batch-limit must be in 1..64")
     return args.func(args)
 
 

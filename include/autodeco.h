@@ -376,6 +376,21 @@ AUTODECO_API int32_t autodeco_generate_batch(autodeco_context *ctx, const char *
                                              autodeco_batch_callback callback, void *user_data,
                                              int32_t *out_reasons);
 
+/* autodeco_generate_batch() with sampler settings per sequence: sequence i samples with
+ * samplers[i] (n_seq entries; its seed included, not the context's seed + i) and produces
+ * exactly what autodeco_generate() produces on a fresh context whose sampler is samplers[i],
+ * with the same prompt. One batch can thus draw a grid of settings (a temperature sweep, several
+ * modes) from one prompt, sharing every forward pass. The context's own sampler is unused and
+ * unchanged. Each entry is validated as autodeco_context_set_sampler() does.
+ * Errors: those of autodeco_generate_batch(), and INVALID_ARGUMENT for samplers NULL or an
+ * invalid entry (the message names the sequence), NO_HEADS when an entry's mode needs heads
+ * the context lacks. */
+AUTODECO_API int32_t autodeco_generate_batch_samplers(autodeco_context *ctx, const char *prompt, int32_t prompt_len,
+                                                      autodeco_generate_params params, int32_t n_seq,
+                                                      const autodeco_sampler_params *samplers,
+                                                      autodeco_batch_callback callback, void *user_data,
+                                                      int32_t *out_reasons);
+
 /* ---- Logging ---------------------------------------------------------------------------- */
 
 typedef enum autodeco_log_level {

@@ -366,8 +366,9 @@ SWIFT_ELEMENT_FUNCTIONS = {
 SWIFT_ORCHESTRATION = [
     "$s8AutoDeco11TransformerC7forward6tokens5count13computeLogits",
     "$s8AutoDeco11TransformerC16forwardSequences6tokens6caches8position",
-    "$s8AutoDeco11LinearLayerC5apply_5input5batch",
-    "$s8AutoDeco11LinearLayerC9applyRows_5input5count",
+    # the fused-product overloads (the one-matrix ones may or may not be inlined into them)
+    "$s8AutoDeco11LinearLayerC5apply_5input5batchyAA12FusedProductV",
+    "$s8AutoDeco11LinearLayerC9applyRows_5input5countyAA12FusedProductV",
 ]
 FLOAT_ARITHMETIC = re.compile(r"^v?(add|sub|mul|div|max|min|sqrt)[sp][sd]$|^v?cvt|^vfn?m")
 

@@ -1,6 +1,7 @@
 """benchmarks/humaneval.py end to end on a real model, in its --limit smoke mode: two problems,
 a few tokens, greedy plus the two head-driven configurations (SmolLM2 and its shipped heads,
-the fastest pair we have); then resuming, refusing mixed settings, and the report."""
+the fastest pair we have), run together in shared batches; then the same one by one, resuming,
+refusing mixed settings, and the report."""
 import json
 import pathlib
 import subprocess
@@ -98,6 +99,19 @@ def test_a_redone_problem_gets_the_same_samples(smoke_run):
     old, new = json.loads(lines[1]), rows(path)[1]
     strip = lambda r: [{k: v for k, v in s.items() if not k.endswith("seconds")} for s in r["samples"]]
     assert strip(new) == strip(old)
+
+
+def test_configurations_run_together_give_the_one_by_one_results(smoke_run, tmp_path):
+    """The smoke run drew its three configurations' samples in shared batches (a sampler and
+    seed per sequence); run one after another they must come out the same."""
+    out, args, first = smoke_run
+    assert "3 configurations together" in first.stdout
+    apart = [tmp_path if a == out else a for a in args] + ["--one-by-one"]
+    proc = harness(*apart)
+    assert "together" not in proc.stdout
+    strip = lambda r: [{k: v for k, v in s.items() if not k.endswith("seconds")} for s in r["samples"]]
+    for config in CONFIGS:
+        assert [strip(r) for r in rows(tmp_path / f"{config}.jsonl")] == [strip(r) for r in rows(out / f"{config}.jsonl")]
 
 
 def test_other_settings_in_the_same_directory_are_refused(smoke_run):

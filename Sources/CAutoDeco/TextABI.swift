@@ -139,21 +139,52 @@ public func autodeco_generate_batch(_ ctx: OpaquePointer?, _ prompt: UnsafePoint
                                     _ callback: autodeco_batch_callback?, _ userData: UnsafeMutableRawPointer?,
                                     _ outReasons: UnsafeMutablePointer<Int32>?) -> Int32 {
     guarded {
-        let box = try ContextBox.from(ctx)
-        let capacity = box.context.params.sequenceCapacity
-        guard nSeq >= 1, Int(nSeq) <= capacity else {
-            throw ABIError.invalid("n_seq is \(nSeq); it must be in [1, \(capacity)] (the context's n_seq_max)")
+        try generateBatch(ctx, prompt, promptLen, params, nSeq, samplers: nil, callback, userData, outReasons)
+    }
+}
+
+@_cdecl("autodeco_generate_batch_samplers")
+public func autodeco_generate_batch_samplers(_ ctx: OpaquePointer?, _ prompt: UnsafePointer<CChar>?, _ promptLen: Int32,
+                                             _ params: autodeco_generate_params, _ nSeq: Int32,
+                                             _ samplers: UnsafePointer<autodeco_sampler_params>?,
+                                             _ callback: autodeco_batch_callback?, _ userData: UnsafeMutableRawPointer?,
+                                             _ outReasons: UnsafeMutablePointer<Int32>?) -> Int32 {
+    guarded {
+        guard let samplers else { throw ABIError.invalid("samplers is NULL") }
+        try generateBatch(ctx, prompt, promptLen, params, nSeq, samplers: samplers, callback, userData, outReasons)
+    }
+}
+
+/// Both batch entry points: n_seq is checked before `samplers` (n_seq entries) is read.
+private func generateBatch(_ ctx: OpaquePointer?, _ prompt: UnsafePointer<CChar>?, _ promptLen: Int32,
+                           _ params: autodeco_generate_params, _ nSeq: Int32,
+                           samplers: UnsafePointer<autodeco_sampler_params>?,
+                           _ callback: autodeco_batch_callback?, _ userData: UnsafeMutableRawPointer?,
+                           _ outReasons: UnsafeMutablePointer<Int32>?) throws {
+    let box = try ContextBox.from(ctx)
+    let capacity = box.context.params.sequenceCapacity
+    guard nSeq >= 1, Int(nSeq) <= capacity else {
+        throw ABIError.invalid("n_seq is \(nSeq); it must be in [1, \(capacity)] (the context's n_seq_max)")
+    }
+    let settings = try samplers.map { s in
+        try (0..<Int(nSeq)).map { i in
+            do { return try SamplerParams(s[i]) } catch let e as ABIError {
+                throw ABIError(status: e.status, message: "samplers[\(i)]: \(e.message)")
+            } catch ContextError.invalidParameter(let why) {
+                throw ABIError.invalid("samplers[\(i)]: \(why)")
+            }
         }
-        let options = try GenerationOptions(params)
-        let ids = try promptTokens(box, prompt, promptLen)
-        box.hasLogits = false   // the last forward pass belongs to no single position of the context
-        let reasons = try box.context.generateBatch(prompt: ids, options: Array(repeating: options, count: Int(nSeq))) { seq, event in
-            guard let callback else { return true }
-            return withCEvent(event) { callback(Int32(seq), $0, userData) }
-        }
-        if let outReasons {
-            for (i, r) in reasons.enumerated() { outReasons[i] = r.code }
-        }
+    }
+    let options = try GenerationOptions(params)
+    let ids = try promptTokens(box, prompt, promptLen)
+    box.hasLogits = false   // the last forward pass belongs to no single position of the context
+    let reasons = try box.context.generateBatch(prompt: ids, options: Array(repeating: options, count: Int(nSeq)),
+                                                samplers: settings) { seq, event in
+        guard let callback else { return true }
+        return withCEvent(event) { callback(Int32(seq), $0, userData) }
+    }
+    if let outReasons {
+        for (i, r) in reasons.enumerated() { outReasons[i] = r.code }
     }
 }
 

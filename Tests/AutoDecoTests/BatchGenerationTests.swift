@@ -54,9 +54,9 @@ final class BatchGenerationTests: XCTestCase {
     }
 
     func batch(_ ctx: InferenceContext, prompt: [Int32], options: [GenerationOptions],
-               stopAfter: [Int]? = nil) throws -> [Run] {
+               stopAfter: [Int]? = nil, samplers: [SamplerParams]? = nil) throws -> [Run] {
         var runs = [Run](repeating: Run(), count: options.count)
-        let reasons = try ctx.generateBatch(prompt: prompt, options: options) { i, e in
+        let reasons = try ctx.generateBatch(prompt: prompt, options: options, samplers: samplers) { i, e in
             runs[i].add(e)
             return runs[i].tokens.count < (stopAfter?[i] ?? .max)
         }
@@ -123,6 +123,45 @@ final class BatchGenerationTests: XCTestCase {
             s.seed += UInt64(i)
             XCTAssertEqual(runs[i], try single(m, sampler: s, prompt: ids, options: options), "qwen sequence \(i)")
         }
+    }
+
+    /// Sampler settings per sequence (a grid of settings in one batch): sequence i is bitwise
+    /// what `generate` gives with samplers[i] (its seed, not the context's + i), whatever the
+    /// context's own sampler, which stays as it was.
+    func testPerSequenceSamplersMatchSingleRunsWithThoseSamplers() throws {
+        let m = try model("qwen")
+        func sampler(_ mode: SamplerParams.Mode, _ t: Float, _ p: Float, seed: UInt64) -> SamplerParams {
+            var sp = SamplerParams()
+            sp.mode = mode; sp.temperature = t; sp.topP = p; sp.seed = seed
+            return sp
+        }
+        var recommended = sampler(.staticSampling, 0.7, 0.8, seed: 3)
+        recommended.topK = 20
+        recommended.repetitionPenalty = 1.05
+        recommended.repetitionWindow = 1 << 20
+        let grid = [sampler(.staticSampling, 0.2, 0.9, seed: 11), sampler(.staticSampling, 1.0, 1.0, seed: 11),
+                    sampler(.greedy, 1, 1, seed: 0), recommended, sampler(.staticSampling, 1.0, 0.8, seed: 12)]
+        let ids = try prompt(m, "<|im_start|>user\nWrite a Python function that reverses a string.<|im_end|>\n<|im_start|>assistant\n")
+        var options = GenerationOptions()
+        options.maxTokens = 16
+        let own = sampler(.staticSampling, 0.5, 0.5, seed: 99)
+        let ctx = try context(m, sampler: own, sequences: grid.count)
+        let runs = try batch(ctx, prompt: ids, options: Array(repeating: options, count: grid.count), samplers: grid)
+        for (i, sp) in grid.enumerated() {
+            XCTAssertEqual(runs[i], try single(m, sampler: sp, prompt: ids, options: options), "sequence \(i): \(sp)")
+        }
+        XCTAssertNotEqual(runs[0].tokens, runs[1].tokens, "T 0.2 and T 1 with the same seed should differ")
+        XCTAssertEqual(ctx.params.sampler, own, "the context's sampler is untouched")
+        // Wrong count, an invalid entry, heads needed but missing: errors, nothing changed.
+        ctx.reset()
+        XCTAssertThrowsError(try batch(ctx, prompt: ids, options: [options, options], samplers: [grid[0]]))
+        var bad = grid[0]
+        bad.temperature = -1
+        XCTAssertThrowsError(try batch(ctx, prompt: ids, options: [options], samplers: [bad]))
+        XCTAssertThrowsError(try batch(ctx, prompt: ids, options: [options], samplers: [sampler(.autodeco, 1, 1, seed: 0)])) {
+            XCTAssertEqual($0 as? ContextError, .noHeads)
+        }
+        XCTAssertEqual(ctx.position, 0)
     }
 
     /// Sequences end on their own: a token limit, a stop string, a callback's false, each

@@ -10,7 +10,7 @@ import inspect
 import pathlib
 import sys
 import time
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bindings" / "python"))
@@ -35,6 +35,11 @@ class Sample:
 
 def has_batch() -> bool:
     return hasattr(autodeco.Context, "generate_batch")
+
+
+def has_mixed_batch() -> bool:
+    """Whether generate_batch takes a sampler per sequence (several configurations per batch)."""
+    return has_batch() and "samplers" in inspect.signature(autodeco.Context.generate_batch).parameters
 
 
 class Generator:
@@ -83,6 +88,24 @@ class Generator:
                 tops.append(ev.top_p)
             out.append(Sample(seed + i, "".join(text), len(temps), ctx.stop_reason or "", temps, tops,
                               time.monotonic() - start))
+        return out
+
+    def mixed_samples(self, instruction: str, draws: List[Tuple[dict, int]], max_tokens: int,
+                      capacity: int) -> List[Sample]:
+        """One sample per (sampler, seed) in `draws`, in batches of at most `capacity` sequences,
+        each sequence with its own sampler and seed (needs has_mixed_batch()). Sample j is
+        exactly what samples(instruction, sampler_j, 1, seed_j, …) gives."""
+        ctx = self._context(capacity)
+        out = []
+        for lo in range(0, len(draws), capacity):
+            chunk = draws[lo:lo + capacity]
+            ctx.reset()
+            start = time.monotonic()
+            results = ctx.generate_batch(instruction, len(chunk), max_tokens=max_tokens, stop=STOP, chat=True,
+                                         samplers=[autodeco.SamplerParams(**sp, seed=seed) for sp, seed in chunk])
+            share = (time.monotonic() - start) / len(chunk)
+            out += [Sample(seed, r.text, len(r.tokens), r.stop_reason, list(r.temperatures), list(r.top_ps), share)
+                    for (_, seed), r in zip(chunk, results)]
         return out
 
     def _split_prompt(self, instruction: str):

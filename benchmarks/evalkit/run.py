@@ -3,7 +3,7 @@ extract and execute each, and append the problem's line to the configuration's r
 import os
 import pathlib
 import time
-from typing import Callable, List, Optional
+from typing import Callable, Dict, List, Optional
 
 from . import results
 from .configs import DecodingConfig
@@ -40,6 +40,28 @@ def sample_record(problem: Problem, s, limits: Limits) -> dict:
     return record
 
 
+def problem_row(problem: Problem, config: DecodingConfig, samples, gen_seconds: float, settings: dict,
+                limits: Limits) -> dict:
+    """Executes the samples and makes the problem's results line."""
+    n = settings["n"]
+    records = [sample_record(problem, s, limits) for s in samples]
+    passed = sum(r["status"] == "passed" for r in records)
+    row = {"task_id": problem.task_id, "config": config.name, "n": n, "n_passed": passed,
+           "pass@1": pass_at_k(n, passed, 1), "gen_seconds": round(gen_seconds, 3),
+           "exec_seconds": round(sum(r["exec_seconds"] for r in records), 3),
+           "n_tokens": sum(r["n_tokens"] for r in records),
+           "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "settings": settings, "samples": records}
+    if n >= 5:
+        row["pass@5"] = pass_at_k(n, passed, 5)
+    return row
+
+
+def _logged(log, store, row, i: int, todo: int) -> None:
+    store.append(row)
+    log(f"[{row['config']}] {row['task_id']}: {row['n_passed']}/{row['n']} passed, {row['n_tokens']} tokens, "
+        f"gen {row['gen_seconds']:.1f}s exec {row['exec_seconds']:.1f}s ({i}/{todo})")
+
+
 def run_config(gen: Generator, config: DecodingConfig, problems: List[Problem], out_dir: pathlib.Path,
                settings: dict, limits: Limits, log: Callable[[str], None] = print) -> results.ResultsFile:
     store = results.ResultsFile(results.path_for(out_dir, config.name), settings)
@@ -51,17 +73,41 @@ def run_config(gen: Generator, config: DecodingConfig, problems: List[Problem], 
         start = time.monotonic()
         samples = gen.samples(problem.instruction(), config.sampler, n, seed + SEED_STRIDE * problem.number,
                               settings["max_tokens"])
-        gen_seconds = time.monotonic() - start
-        records = [sample_record(problem, s, limits) for s in samples]
-        passed = sum(r["status"] == "passed" for r in records)
-        row = {"task_id": problem.task_id, "config": config.name, "n": n, "n_passed": passed,
-               "pass@1": pass_at_k(n, passed, 1), "gen_seconds": round(gen_seconds, 3),
-               "exec_seconds": round(sum(r["exec_seconds"] for r in records), 3),
-               "n_tokens": sum(r["n_tokens"] for r in records),
-               "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "settings": settings, "samples": records}
-        if n >= 5:
-            row["pass@5"] = pass_at_k(n, passed, 5)
-        store.append(row)
-        log(f"[{config.name}] {problem.task_id}: {passed}/{n} passed, {row['n_tokens']} tokens, "
-            f"gen {gen_seconds:.1f}s exec {row['exec_seconds']:.1f}s ({i}/{len(todo)})")
+        _logged(log, store, problem_row(problem, config, samples, time.monotonic() - start, settings, limits),
+                i, len(todo))
     return store
+
+
+def run_configs_together(gen: Generator, configs: List[DecodingConfig], problems: List[Problem],
+                         out_dir: pathlib.Path, settings: Dict[str, dict], limits: Limits, capacity: int,
+                         log: Callable[[str], None] = print) -> Dict[str, results.ResultsFile]:
+    """run_config for several configurations at once: per problem, the samples of every
+    configuration still missing it are drawn in shared batches of at most `capacity` sequences,
+    each sequence with its own sampler and seed (Generator.mixed_samples). Sample i of a
+    configuration gets the seed it gets from run_config, and batched sequences are exactly the
+    single ones, so the lines are the same as run_config's (timings aside); each configuration
+    keeps its own results file, and either way of running resumes the other's."""
+    stores = {c.name: results.ResultsFile(results.path_for(out_dir, c.name), settings[c.name]) for c in configs}
+    for c in configs:
+        left = sum(p.task_id not in stores[c.name].done for p in problems)
+        log(f"[{c.name}] {len(problems) - left} of {len(problems)} problems already done, {left} to go "
+            f"-> {stores[c.name].path}")
+    todo = [p for p in problems if any(p.task_id not in stores[c.name].done for c in configs)]
+    log(f"{len(configs)} configurations together, batches of at most {capacity} sequences: "
+        f"{len(todo)} problems to go")
+    for i, problem in enumerate(todo, 1):
+        missing = [c for c in configs if problem.task_id not in stores[c.name].done]
+        draws, owners = [], []
+        for c in missing:
+            base = settings[c.name]["seed"] + SEED_STRIDE * problem.number
+            for k in range(settings[c.name]["n"]):
+                draws.append((c.sampler, base + k))
+                owners.append(c.name)
+        start = time.monotonic()
+        samples = gen.mixed_samples(problem.instruction(), draws, settings[missing[0].name]["max_tokens"], capacity)
+        elapsed = time.monotonic() - start
+        for c in missing:
+            mine = [s for s, owner in zip(samples, owners) if owner == c.name]
+            share = elapsed * len(mine) / max(len(samples), 1)
+            _logged(log, stores[c.name], problem_row(problem, c, mine, share, settings[c.name], limits), i, len(todo))
+    return stores

@@ -605,7 +605,8 @@ static void test_cancel_races_generate(autodeco_model *model) {
 }
 
 /* Batched generation: each sequence equals a single generate() on a fresh context seeded
- * seed + i, in the heads' own sampling mode; bad n_seq and NULLs are errors. */
+ * seed + i, in the heads' own sampling mode, or with its own sampler; bad n_seq, bad
+ * samplers and NULLs are errors. */
 typedef struct { collector seq[3]; } batch_collector;
 
 static bool collect_batch(int32_t seq, const autodeco_generation_event *e, void *user_data) {
@@ -652,6 +653,37 @@ static void test_generate_batch(autodeco_model *model) {
               AUTODECO_ERR_INVALID_ARGUMENT);
     CHECK_ERR(autodeco_generate_batch(ctx, NULL, 5, gp, 2, NULL, NULL, reasons), AUTODECO_ERR_INVALID_ARGUMENT);
     CHECK_ERR(autodeco_generate_batch(NULL, thread_prompt, 5, gp, 2, NULL, NULL, reasons), AUTODECO_ERR_INVALID_ARGUMENT);
+
+    /* A sampler per sequence: a static, a greedy and an AutoDeco one, each equal to a single
+     * generate() with that sampler; the context's own sampler stays unused. */
+    autodeco_sampler_params grid[3] = {cp.sampler, cp.sampler, cp.sampler};
+    grid[0].mode = AUTODECO_SAMPLER_STATIC; grid[0].temperature = 0.7f; grid[0].top_p = 0.9f; grid[0].seed = 5;
+    grid[1].mode = AUTODECO_SAMPLER_GREEDY;
+    grid[2].seed = 9;
+    batch_collector g = {0};
+    CHECK_OK(autodeco_generate_batch_samplers(ctx, thread_prompt, (int32_t)strlen(thread_prompt), gp, 3, grid,
+                                              collect_batch, &g, reasons));
+    for (int i = 0; i < 3; i++) {
+        autodeco_context_params op = cp;
+        op.n_seq_max = 1;
+        op.sampler = grid[i];
+        autodeco_context *one = NULL;
+        CHECK_OK(autodeco_context_create(model, op, &one));
+        if (!one) break;
+        collector ref = {0};
+        int32_t reason = -1;
+        CHECK_OK(generate(one, thread_prompt, 10, NULL, 0, &ref, &reason));
+        CHECK(reason == reasons[i] && ref.n == g.seq[i].n && memcmp(ref.tokens, g.seq[i].tokens, sizeof(int32_t) * (size_t)(ref.n < 256 ? ref.n : 256)) == 0,
+              "batched sequence equals single generation with its own sampler");
+        autodeco_context_free(one);
+    }
+    CHECK_ERR(autodeco_generate_batch_samplers(ctx, thread_prompt, 5, gp, 2, NULL, NULL, NULL, reasons),
+              AUTODECO_ERR_INVALID_ARGUMENT);
+    grid[1].top_k = -1;
+    CHECK_ERR(autodeco_generate_batch_samplers(ctx, thread_prompt, 5, gp, 2, grid, NULL, NULL, reasons),
+              AUTODECO_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(autodeco_generate_batch_samplers(ctx, thread_prompt, 5, gp, 4, grid, NULL, NULL, reasons),
+              AUTODECO_ERR_INVALID_ARGUMENT);
     autodeco_context_free(ctx);
     cp.n_seq_max = 65;
     ctx = NULL;

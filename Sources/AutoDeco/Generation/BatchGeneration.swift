@@ -3,20 +3,23 @@
 /// with a row per live sequence, so the weights are read once per step for all of them
 /// (decode is memory-bandwidth bound: B rows cost little more than one).
 ///
-/// Sequence i draws with its own generator seeded with `sampler.seed + i`, and its rows are
+/// Sequence i draws with its own generator seeded with `sampler.seed + i` (or with its own
+/// sampler settings, seed included, when the call gives one per sequence), and its rows are
 /// computed with the batch-1 kernels, so it produces exactly what `generate` produces on a
-/// fresh context whose sampler seed is `seed + i`.
+/// fresh context whose sampler is that (seed `seed + i`, or sequence i's settings).
 
 extension InferenceContext {
     /// Generates `options.count` continuations of `prompt` (appended to what the context
     /// holds, as in `generate`); `options[i]` are sequence i's limits and stop strings.
+    /// `samplers` (nil, or one per sequence): sequence i's sampler settings, seed included,
+    /// instead of the context's with seed + i — e.g. one batch for a grid of settings.
     /// `onToken(i, event)` gets sequence i's events and returns false to stop that sequence
     /// only; `cancel()` stops all. Returns each sequence's stop reason.
     ///
     /// Afterwards the context holds what it held before plus the prompt (the shared prefix),
     /// nothing is queued, and its own random generator is untouched; `logits` and
     /// `lastHidden` are not meaningful until the next forward pass.
-    public func generateBatch(prompt: [Int32], options: [GenerationOptions],
+    public func generateBatch(prompt: [Int32], options: [GenerationOptions], samplers: [SamplerParams]? = nil,
                               onToken: (Int, GenerationEvent) throws -> Bool) throws -> [StopReason] {
         let n = options.count
         guard n >= 1, n <= params.sequenceCapacity else {
@@ -25,7 +28,19 @@ extension InferenceContext {
         guard options.allSatisfy({ $0.maxTokens >= 0 }) else {
             throw ContextError.invalidParameter("max tokens must be ≥ 0")
         }
-        try checkSamplerCanRun()
+        if let samplers {
+            guard samplers.count == n else {
+                throw ContextError.invalidParameter("\(samplers.count) sampler settings for \(n) sequences")
+            }
+            for (i, sp) in samplers.enumerated() {
+                do { try sp.validate() } catch let ContextError.invalidParameter(why) {
+                    throw ContextError.invalidParameter("sequence \(i)'s sampler: \(why)")
+                }
+                try checkCanRun(sp)
+            }
+        } else {
+            try checkSamplerCanRun()
+        }
         clearCancel()
         try feed(prompt)
         let prefix = position + pending.count
@@ -50,7 +65,7 @@ extension InferenceContext {
             else { live.append(i) }
         }
         var sequences = (0..<n).map { i in
-            SequenceState(seed: params.sampler.seed &+ UInt64(i), tokenizer: model.tokenizer,
+            SequenceState(seed: samplers?[i].seed ?? params.sampler.seed &+ UInt64(i), tokenizer: model.tokenizer,
                           stops: options[i].stopStrings, history: history)
         }
         let caches = (0..<n).map { $0 == 0 ? transformer.cache : sequenceCaches[$0 - 1] }
@@ -96,7 +111,8 @@ extension InferenceContext {
                                                  history: sequences[i].history[...],
                                                  // Step 0: every row is the prompt's last position,
                                                  // whose head projection the forward pass made.
-                                                 projected: transformer.companionIsCurrent)
+                                                 projected: transformer.companionIsCurrent,
+                                                 settings: samplers?[i])
                 sequences[i].rng = sampler.rng
                 if let reason = try sequences[i].emit(s, prediction: prediction, options: options[i], model: model,
                                                       onToken: { try onToken(i, $0) }) {

@@ -183,7 +183,12 @@ public final class InferenceContext {
     /// Fails early (before any forward pass changes the context) when the sampler needs heads
     /// the context does not have.
     public func checkSamplerCanRun() throws {
-        let mode = params.sampler.mode
+        try checkCanRun(params.sampler)
+    }
+
+    /// Throws unless sampler settings `sp` can run with this context's heads.
+    func checkCanRun(_ sp: SamplerParams) throws {
+        let mode = sp.mode
         if (mode == .autodeco || mode == .override || mode == .mean) && heads == nil { throw ContextError.noHeads }
         if mode == .mean && (heads?.meanTemperature == nil || heads?.meanTopP == nil) {
             throw ContextError.invalidParameter("the mean sampler needs heads whose checkpoint records their mean T and P (\(AutoDecoHeads.meanTemperatureKey))")
@@ -202,10 +207,11 @@ public final class InferenceContext {
     /// The sampler's choice for one position from its `logits` (the repetition penalty
     /// changes them in place) and final `hidden` state, given the tokens before it; also the
     /// heads' prediction, reported in every mode when heads are attached. Draws with
-    /// `sampler`'s current generator.
+    /// `sampler`'s current generator, with `settings` (default: the context's sampler settings).
     func choose(logits: UnsafeMutablePointer<Float>, hidden: UnsafePointer<Float>,
-                history: ArraySlice<Int32>, projected: Bool) throws -> (SampledToken, Prediction?) {
-        let sp = params.sampler
+                history: ArraySlice<Int32>, projected: Bool,
+                settings: SamplerParams? = nil) throws -> (SampledToken, Prediction?) {
+        let sp = settings ?? params.sampler
         if sp.repetitionPenalty != 1 {
             Sampler.applyRepetitionPenalty(logits, vocabSize: vocabSize,
                                            recent: history.suffix(sp.repetitionWindow), penalty: sp.repetitionPenalty)
@@ -219,7 +225,7 @@ public final class InferenceContext {
         case .staticSampling:
             break
         case .mean:
-            try checkSamplerCanRun()
+            try checkCanRun(sp)
             temperature = (heads?.meanTemperature ?? 1) * sp.temperature
             topP = min(max((heads?.meanTopP ?? 1) * sp.topP, 0), 1)
         case .autodeco, .override:

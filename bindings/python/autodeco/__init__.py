@@ -593,14 +593,25 @@ class Context(_Owner):
             stop_worker()
             del callback, stop_arr
 
-    def generate_batch(self, prompt, n: int, max_tokens: int = 256, stop: Union[None, str, Sequence[str]] = None,
-                       chat: bool = False) -> "list[BatchResult]":
+    def generate_batch(self, prompt, n: Optional[int] = None, max_tokens: int = 256,
+                       stop: Union[None, str, Sequence[str]] = None, chat: bool = False,
+                       samplers: Optional[Sequence] = None) -> "list[BatchResult]":
         """n continuations of `prompt` (appended to what the context holds; `chat` as in generate()),
         decoded in parallel: the prompt runs once and each step is one forward pass for all live
         sequences. Sequence i samples with seed (sampler seed + i) and is exactly what generate()
         gives on a fresh context with that seed. n must be at most the context's n_seq_max.
-        Afterwards the context holds what it held before plus the prompt. Blocks until every
-        sequence has stopped; cancel() from another thread stops them all."""
+        `samplers` (one per sequence: SamplerParams, mode names or dicts; n defaults to their
+        number): sequence i samples with samplers[i] instead, its seed included, and is exactly
+        what generate() gives on a fresh context with that sampler — e.g. a grid of settings in
+        one batch. Afterwards the context holds what it held before plus the prompt. Blocks until
+        every sequence has stopped; cancel() from another thread stops them all."""
+        settings = None if samplers is None else [_sampler(s) for s in samplers]
+        if n is None:
+            if settings is None:
+                raise TypeError("generate_batch() needs n or samplers")
+            n = len(settings)
+        if settings is not None and len(settings) != n:
+            raise ValueError(f"{len(settings)} samplers for n = {n} sequences")
         handle = self._idle()
         if chat:
             messages = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else prompt
@@ -635,7 +646,12 @@ class Context(_Owner):
 
         callback = _c.autodeco_batch_callback(on_token)
         reasons = (ctypes.c_int32 * max(count, 1))()
-        status = _c.autodeco_generate_batch(handle, data, len(data), params, int(n), callback, None, reasons)
+        if settings is None:
+            status = _c.autodeco_generate_batch(handle, data, len(data), params, int(n), callback, None, reasons)
+        else:
+            array = (_c.autodeco_sampler_params * max(len(settings), 1))(*[sp.to_c() for sp in settings])
+            status = _c.autodeco_generate_batch_samplers(handle, data, len(data), params, int(n), array, callback,
+                                                         None, reasons)
         if failure:
             raise failure[0]
         _check(status)

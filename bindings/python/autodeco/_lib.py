@@ -196,6 +196,12 @@ _fn("autodeco_generate", c_int32, context_p, c_char_p, c_int32, autodeco_generat
 #                                 void *user_data, int32_t *out_reasons)
 _fn("autodeco_generate_batch", c_int32, context_p, c_char_p, c_int32, autodeco_generate_params, c_int32,
     autodeco_batch_callback, c_void_p, POINTER(c_int32))
+# int32_t autodeco_generate_batch_samplers(autodeco_context *ctx, const char *prompt, int32_t prompt_len,
+#                                          autodeco_generate_params, int32_t n_seq,
+#                                          const autodeco_sampler_params *samplers, autodeco_batch_callback,
+#                                          void *user_data, int32_t *out_reasons)
+_fn("autodeco_generate_batch_samplers", c_int32, context_p, c_char_p, c_int32, autodeco_generate_params, c_int32,
+    POINTER(autodeco_sampler_params), autodeco_batch_callback, c_void_p, POINTER(c_int32))
 # void autodeco_log_set(autodeco_log_callback callback, void *user_data)
 _fn("autodeco_log_set", None, autodeco_log_callback, c_void_p)
 

@@ -295,6 +295,28 @@ def test_generate_batch_equals_single_generation_per_seed(model_with_heads):
     assert len({tuple(r.tokens) for r in batch}) > 1, "different seeds should give different samples"
 
 
+def test_generate_batch_with_a_sampler_per_sequence(model_with_heads):
+    # Sequence i with samplers[i] (its own seed and mode) is what generate() gives with that sampler.
+    grid = [autodeco.SamplerParams(mode="static", temperature=0.3, top_p=0.9, seed=5),
+            autodeco.SamplerParams(mode="static", temperature=1.0, top_p=1.0, seed=5),
+            {"mode": "autodeco", "seed": 6}, "greedy"]
+    with autodeco.Context(model_with_heads, n_ctx=256, n_threads=2, n_seq_max=4,
+                          sampler=autodeco.SamplerParams(seed=11)) as ctx:
+        batch = ctx.generate_batch(PROMPT, max_tokens=10, samplers=grid)
+        assert ctx.sampler == autodeco.SamplerParams(seed=11)   # untouched
+        with pytest.raises(ValueError, match="2 samplers for n = 3"):
+            ctx.generate_batch(PROMPT, n=3, samplers=grid[:2])
+        with pytest.raises(autodeco.AutodecoError, match=r"samplers\[1\].*temperature"):
+            ctx.generate_batch(PROMPT, samplers=["greedy", {"mode": "static", "temperature": -2.0}])
+    assert len(batch) == 4
+    for r, sampler in zip(batch, grid):
+        with autodeco.Context(model_with_heads, n_ctx=256, n_threads=1, sampler=sampler) as one:
+            events = list(one.generate(PROMPT, max_tokens=10))
+            assert r.tokens == [e.token for e in events], sampler
+            assert r.top_ps == pytest.approx([e.top_p for e in events], abs=0)
+    assert batch[0].tokens != batch[1].tokens
+
+
 def test_generate_batch_errors(model):
     with autodeco.Context(model, n_ctx=64, n_seq_max=2,
                           sampler=autodeco.SamplerParams(mode="greedy")) as ctx:
