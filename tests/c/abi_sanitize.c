@@ -661,6 +661,7 @@ static void test_generate_batch(autodeco_model *model) {
     grid[1].mode = AUTODECO_SAMPLER_GREEDY;
     grid[2].seed = 9;
     batch_collector g = {0};
+    autodeco_context_reset(ctx);   /* the calls above left their prompts in the context */
     CHECK_OK(autodeco_generate_batch_samplers(ctx, thread_prompt, (int32_t)strlen(thread_prompt), gp, 3, grid,
                                               collect_batch, &g, reasons));
     for (int i = 0; i < 3; i++) {
