@@ -147,11 +147,33 @@ static inline __m256i FN(scaled)(__m256i u, __m256i y, int scale) {
     return _mm256_madd_epi16(_mm256_maddubs_epi16(u, y), _mm256_set1_epi16((short)scale));
 }
 
-// Q4_K / Q5_K: Σ over the 8 sub-blocks of min · (Σ activation), in integers.
-static inline int FN(kquant_mins)(const uint8_t mn[8], const int16_t *bsums) {
-    int summ = 0;
-    for (int j = 0; j < 8; j++) summ += mn[j] * (bsums[2 * j] + bsums[2 * j + 1]);
-    return summ;
+// Q4_K / Q5_K: the low and high 32 codes of chunk c (of 4) of super-block b, times every
+// vector's activations, scaled by their sub-block scales, into sumi.
+static inline __attribute__((always_inline)) void FN(kquant_chunk)(__m256i *sumi, __m256i lo, __m256i hi,
+                                                                   const uint8_t *act, int64_t stride, int64_t b,
+                                                                   int c, const uint8_t sc[8], const int nv) {
+    for (int v = 0; v < nv; v++) {
+        const int8_t *y = ACT256(v, b)->q;
+        sumi[v] = _mm256_add_epi32(sumi[v], FN(scaled)(lo, _mm256_loadu_si256((const __m256i *)(y + 64 * c)), sc[2 * c]));
+        sumi[v] = _mm256_add_epi32(sumi[v], FN(scaled)(hi, _mm256_loadu_si256((const __m256i *)(y + 64 * c + 32)), sc[2 * c + 1]));
+    }
+}
+
+// Q4_K / Q5_K: closes super-block b (header at w) for every vector: d · Σ codes·activation into
+// acc, dmin · Σ over the 8 sub-blocks of min · (Σ activation) into mins.
+static inline __attribute__((always_inline)) void FN(kquant_close)(__m256 *acc, float *mins, const __m256i *sumi,
+                                                                   const uint8_t *w, const uint8_t mn[8],
+                                                                   const uint8_t *act, int64_t stride, int64_t b,
+                                                                   const int nv) {
+    float d = FN(h2f)(w), dmin = FN(h2f)(w + 2);
+    for (int v = 0; v < nv; v++) {
+        const int16_t *bsums = ACT256(v, b)->bsums;
+        int summ = 0;
+        for (int j = 0; j < 8; j++) summ += mn[j] * (bsums[2 * j] + bsums[2 * j + 1]);
+        acc[v] = _mm256_fmadd_ps(_mm256_set1_ps(d * ACT256(v, b)->d), _mm256_cvtepi32_ps(sumi[v]), acc[v]);
+        mins[v] += dmin * ACT256(v, b)->d * (float)summ;
+        CK_OWN_REGISTER(mins[v]);
+    }
 }
 
 CK_NV_KERNEL FN(q4_k_nv)(const uint8_t *w, int64_t n, const uint8_t *act, int64_t stride, float *out, const int nv) {
@@ -169,19 +191,9 @@ CK_NV_KERNEL FN(q4_k_nv)(const uint8_t *w, int64_t n, const uint8_t *act, int64_
             __m256i q = _mm256_loadu_si256((const __m256i *)(qs + 32 * c));
             __m256i lo = _mm256_and_si256(q, low4);
             __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), low4);
-            for (int v = 0; v < nv; v++) {
-                const int8_t *y = ACT256(v, b)->q;
-                sumi[v] = _mm256_add_epi32(sumi[v], FN(scaled)(lo, _mm256_loadu_si256((const __m256i *)(y + 64 * c)), sc[2 * c]));
-                sumi[v] = _mm256_add_epi32(sumi[v], FN(scaled)(hi, _mm256_loadu_si256((const __m256i *)(y + 64 * c + 32)), sc[2 * c + 1]));
-            }
+            FN(kquant_chunk)(sumi, lo, hi, act, stride, b, c, sc, nv);
         }
-        float d = FN(h2f)(w), dmin = FN(h2f)(w + 2);
-        for (int v = 0; v < nv; v++) {
-            int summ = FN(kquant_mins)(mn, ACT256(v, b)->bsums);
-            acc[v] = _mm256_fmadd_ps(_mm256_set1_ps(d * ACT256(v, b)->d), _mm256_cvtepi32_ps(sumi[v]), acc[v]);
-            mins[v] += dmin * ACT256(v, b)->d * (float)summ;
-            CK_OWN_REGISTER(mins[v]);
-        }
+        FN(kquant_close)(acc, mins, sumi, w, mn, act, stride, b, nv);
     }
     for (int v = 0; v < nv; v++) out[v] = FN(hsum)(acc[v]) - mins[v];
 }
@@ -205,19 +217,9 @@ CK_NV_KERNEL FN(q5_k_nv)(const uint8_t *w, int64_t n, const uint8_t *act, int64_
             __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q, 4), low4),
                                          _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 1), one), 4));
             hb = _mm256_srli_epi16(hb, 2);
-            for (int v = 0; v < nv; v++) {
-                const int8_t *y = ACT256(v, b)->q;
-                sumi[v] = _mm256_add_epi32(sumi[v], FN(scaled)(lo, _mm256_loadu_si256((const __m256i *)(y + 64 * c)), sc[2 * c]));
-                sumi[v] = _mm256_add_epi32(sumi[v], FN(scaled)(hi, _mm256_loadu_si256((const __m256i *)(y + 64 * c + 32)), sc[2 * c + 1]));
-            }
+            FN(kquant_chunk)(sumi, lo, hi, act, stride, b, c, sc, nv);
         }
-        float d = FN(h2f)(w), dmin = FN(h2f)(w + 2);
-        for (int v = 0; v < nv; v++) {
-            int summ = FN(kquant_mins)(mn, ACT256(v, b)->bsums);
-            acc[v] = _mm256_fmadd_ps(_mm256_set1_ps(d * ACT256(v, b)->d), _mm256_cvtepi32_ps(sumi[v]), acc[v]);
-            mins[v] += dmin * ACT256(v, b)->d * (float)summ;
-            CK_OWN_REGISTER(mins[v]);
-        }
+        FN(kquant_close)(acc, mins, sumi, w, mn, act, stride, b, nv);
     }
     for (int v = 0; v < nv; v++) out[v] = FN(hsum)(acc[v]) - mins[v];
 }

@@ -615,6 +615,24 @@ static bool collect_batch(int32_t seq, const autodeco_generation_event *e, void 
     return collect(e, &b->seq[seq]);
 }
 
+/* A batched sequence (its events in seq, its stop reason) against generate() of 10 tokens on a
+ * fresh one-sequence context like cp with sampler sp: same tokens, text and reason. */
+static void check_single(autodeco_model *model, autodeco_context_params cp, autodeco_sampler_params sp,
+                         const collector *seq, int32_t seq_reason, const char *what) {
+    cp.n_seq_max = 1;
+    cp.sampler = sp;
+    autodeco_context *one = NULL;
+    CHECK_OK(autodeco_context_create(model, cp, &one));
+    if (!one) return;
+    collector ref = {0};
+    int32_t reason = -1;
+    CHECK_OK(generate(one, thread_prompt, 10, NULL, 0, &ref, &reason));
+    CHECK(reason == seq_reason && ref.n == seq->n
+          && memcmp(ref.tokens, seq->tokens, sizeof(int32_t) * (size_t)(ref.n < 256 ? ref.n : 256)) == 0
+          && ref.text_len == seq->text_len && memcmp(ref.text, seq->text, ref.text_len) == 0, what);
+    autodeco_context_free(one);
+}
+
 static void test_generate_batch(autodeco_model *model) {
     autodeco_context_params cp = autodeco_context_default_params();
     cp.n_ctx = 256;
@@ -632,19 +650,9 @@ static void test_generate_batch(autodeco_model *model) {
     int32_t reasons[3] = {-1, -1, -1};
     CHECK_OK(autodeco_generate_batch(ctx, thread_prompt, (int32_t)strlen(thread_prompt), gp, 3, collect_batch, &b, reasons));
     for (int i = 0; i < 3; i++) {
-        autodeco_context_params op = cp;
-        op.n_seq_max = 1;
-        op.sampler.seed = 42 + (uint64_t)i;
-        autodeco_context *one = NULL;
-        CHECK_OK(autodeco_context_create(model, op, &one));
-        if (!one) break;
-        collector ref = {0};
-        int32_t reason = -1;
-        CHECK_OK(generate(one, thread_prompt, 10, NULL, 0, &ref, &reason));
-        CHECK(reason == reasons[i] && ref.n == b.seq[i].n && memcmp(ref.tokens, b.seq[i].tokens, sizeof(int32_t) * (size_t)(ref.n < 256 ? ref.n : 256)) == 0
-              && ref.text_len == b.seq[i].text_len && memcmp(ref.text, b.seq[i].text, ref.text_len) == 0,
-              "batched sequence equals single generation with seed + i");
-        autodeco_context_free(one);
+        autodeco_sampler_params sp = cp.sampler;
+        sp.seed = 42 + (uint64_t)i;
+        check_single(model, cp, sp, &b.seq[i], reasons[i], "batched sequence equals single generation with seed + i");
     }
     CHECK_OK(autodeco_generate_batch(ctx, thread_prompt, (int32_t)strlen(thread_prompt), gp, 2, NULL, NULL, NULL));
     CHECK_ERR(autodeco_generate_batch(ctx, thread_prompt, (int32_t)strlen(thread_prompt), gp, 4, NULL, NULL, reasons),
@@ -664,20 +672,8 @@ static void test_generate_batch(autodeco_model *model) {
     autodeco_context_reset(ctx);   /* the calls above left their prompts in the context */
     CHECK_OK(autodeco_generate_batch_samplers(ctx, thread_prompt, (int32_t)strlen(thread_prompt), gp, 3, grid,
                                               collect_batch, &g, reasons));
-    for (int i = 0; i < 3; i++) {
-        autodeco_context_params op = cp;
-        op.n_seq_max = 1;
-        op.sampler = grid[i];
-        autodeco_context *one = NULL;
-        CHECK_OK(autodeco_context_create(model, op, &one));
-        if (!one) break;
-        collector ref = {0};
-        int32_t reason = -1;
-        CHECK_OK(generate(one, thread_prompt, 10, NULL, 0, &ref, &reason));
-        CHECK(reason == reasons[i] && ref.n == g.seq[i].n && memcmp(ref.tokens, g.seq[i].tokens, sizeof(int32_t) * (size_t)(ref.n < 256 ? ref.n : 256)) == 0,
-              "batched sequence equals single generation with its own sampler");
-        autodeco_context_free(one);
-    }
+    for (int i = 0; i < 3; i++)
+        check_single(model, cp, grid[i], &g.seq[i], reasons[i], "batched sequence equals single generation with its own sampler");
     CHECK_ERR(autodeco_generate_batch_samplers(ctx, thread_prompt, 5, gp, 2, NULL, NULL, NULL, reasons),
               AUTODECO_ERR_INVALID_ARGUMENT);
     grid[1].top_k = -1;
