@@ -54,74 +54,42 @@ static inline __m256i FN(dot_us)(__m256i u, __m256i s) {
 #define ACT32(v, b) ((const ck_q8_32 *)(act + (v) * stride) + (b))
 #define ACT256(v, b) ((const ck_q8_256 *)(act + (v) * stride) + (b))
 
-// Q4_0 / Q5_0: code bytes · activation, minus zero · d · Σ activation (zero 8 or 16).
-// Q4_1 / Q5_1: plus min · Σ activation.
+// Q4_0 / Q4_1 / Q5_0 / Q5_1 (T_*, a constant after inlining): code bytes · activation, plus a
+// per-block offset · Σ activation — minus zero · d for the _0 types (zero 8 or 16), plus the
+// block's min for the _1 types.
+CK_NV_KERNEL FN(q32_nv)(const uint8_t *w, int64_t n, const uint8_t *act, int64_t stride, float *out, const int nv,
+                        const uint32_t type) {
+    const int has_min = type == T_Q4_1 || type == T_Q5_1, five = type == T_Q5_0 || type == T_Q5_1;
+    const int64_t block = type == T_Q4_0 ? B_Q4_0 : type == T_Q4_1 ? B_Q4_1 : type == T_Q5_0 ? B_Q5_0 : B_Q5_1;
+    const int codes = (has_min ? 4 : 2) + (five ? 4 : 0);   // where the packed nibbles start
+    __m256 acc[CK_NV_MAX];
+    float off[CK_NV_MAX];
+    for (int v = 0; v < nv; v++) { acc[v] = _mm256_setzero_ps(); off[v] = 0.0f; }
+    for (int64_t b = 0; b < n / 32; b++, w += block) {
+        float d = FN(h2f)(w), m = has_min ? FN(h2f)(w + 2) : d;
+        __m256i q = FN(nibbles)(w + codes);
+        if (five) q = _mm256_or_si256(q, FN(fifth_bits)(ld32(w + codes - 4)));
+        for (int v = 0; v < nv; v++) {
+            __m256i p = FN(dot_us)(q, _mm256_loadu_si256((const __m256i *)ACT32(v, b)->q));
+            acc[v] = _mm256_fmadd_ps(_mm256_set1_ps(d * ACT32(v, b)->d), _mm256_cvtepi32_ps(p), acc[v]);
+            off[v] += m * ACT32(v, b)->s;
+            CK_OWN_REGISTER(off[v]);
+        }
+    }
+    for (int v = 0; v < nv; v++)
+        out[v] = has_min ? FN(hsum)(acc[v]) + off[v] : FN(hsum)(acc[v]) - (five ? 16.0f : 8.0f) * off[v];
+}
 CK_NV_KERNEL FN(q4_0_nv)(const uint8_t *w, int64_t n, const uint8_t *act, int64_t stride, float *out, const int nv) {
-    __m256 acc[CK_NV_MAX];
-    float off[CK_NV_MAX];
-    for (int v = 0; v < nv; v++) { acc[v] = _mm256_setzero_ps(); off[v] = 0.0f; }
-    for (int64_t b = 0; b < n / 32; b++, w += B_Q4_0) {
-        float d = FN(h2f)(w);
-        __m256i q = FN(nibbles)(w + 2);
-        for (int v = 0; v < nv; v++) {
-            __m256i p = FN(dot_us)(q, _mm256_loadu_si256((const __m256i *)ACT32(v, b)->q));
-            acc[v] = _mm256_fmadd_ps(_mm256_set1_ps(d * ACT32(v, b)->d), _mm256_cvtepi32_ps(p), acc[v]);
-            off[v] += d * ACT32(v, b)->s;
-            CK_OWN_REGISTER(off[v]);
-        }
-    }
-    for (int v = 0; v < nv; v++) out[v] = FN(hsum)(acc[v]) - 8.0f * off[v];
+    FN(q32_nv)(w, n, act, stride, out, nv, T_Q4_0);
 }
-
 CK_NV_KERNEL FN(q4_1_nv)(const uint8_t *w, int64_t n, const uint8_t *act, int64_t stride, float *out, const int nv) {
-    __m256 acc[CK_NV_MAX];
-    float off[CK_NV_MAX];
-    for (int v = 0; v < nv; v++) { acc[v] = _mm256_setzero_ps(); off[v] = 0.0f; }
-    for (int64_t b = 0; b < n / 32; b++, w += B_Q4_1) {
-        float d = FN(h2f)(w), m = FN(h2f)(w + 2);
-        __m256i q = FN(nibbles)(w + 4);
-        for (int v = 0; v < nv; v++) {
-            __m256i p = FN(dot_us)(q, _mm256_loadu_si256((const __m256i *)ACT32(v, b)->q));
-            acc[v] = _mm256_fmadd_ps(_mm256_set1_ps(d * ACT32(v, b)->d), _mm256_cvtepi32_ps(p), acc[v]);
-            off[v] += m * ACT32(v, b)->s;
-            CK_OWN_REGISTER(off[v]);
-        }
-    }
-    for (int v = 0; v < nv; v++) out[v] = FN(hsum)(acc[v]) + off[v];
+    FN(q32_nv)(w, n, act, stride, out, nv, T_Q4_1);
 }
-
 CK_NV_KERNEL FN(q5_0_nv)(const uint8_t *w, int64_t n, const uint8_t *act, int64_t stride, float *out, const int nv) {
-    __m256 acc[CK_NV_MAX];
-    float off[CK_NV_MAX];
-    for (int v = 0; v < nv; v++) { acc[v] = _mm256_setzero_ps(); off[v] = 0.0f; }
-    for (int64_t b = 0; b < n / 32; b++, w += B_Q5_0) {
-        float d = FN(h2f)(w);
-        __m256i q = _mm256_or_si256(FN(nibbles)(w + 6), FN(fifth_bits)(ld32(w + 2)));
-        for (int v = 0; v < nv; v++) {
-            __m256i p = FN(dot_us)(q, _mm256_loadu_si256((const __m256i *)ACT32(v, b)->q));
-            acc[v] = _mm256_fmadd_ps(_mm256_set1_ps(d * ACT32(v, b)->d), _mm256_cvtepi32_ps(p), acc[v]);
-            off[v] += d * ACT32(v, b)->s;
-            CK_OWN_REGISTER(off[v]);
-        }
-    }
-    for (int v = 0; v < nv; v++) out[v] = FN(hsum)(acc[v]) - 16.0f * off[v];
+    FN(q32_nv)(w, n, act, stride, out, nv, T_Q5_0);
 }
-
 CK_NV_KERNEL FN(q5_1_nv)(const uint8_t *w, int64_t n, const uint8_t *act, int64_t stride, float *out, const int nv) {
-    __m256 acc[CK_NV_MAX];
-    float off[CK_NV_MAX];
-    for (int v = 0; v < nv; v++) { acc[v] = _mm256_setzero_ps(); off[v] = 0.0f; }
-    for (int64_t b = 0; b < n / 32; b++, w += B_Q5_1) {
-        float d = FN(h2f)(w), m = FN(h2f)(w + 2);
-        __m256i q = _mm256_or_si256(FN(nibbles)(w + 8), FN(fifth_bits)(ld32(w + 4)));
-        for (int v = 0; v < nv; v++) {
-            __m256i p = FN(dot_us)(q, _mm256_loadu_si256((const __m256i *)ACT32(v, b)->q));
-            acc[v] = _mm256_fmadd_ps(_mm256_set1_ps(d * ACT32(v, b)->d), _mm256_cvtepi32_ps(p), acc[v]);
-            off[v] += m * ACT32(v, b)->s;
-            CK_OWN_REGISTER(off[v]);
-        }
-    }
-    for (int v = 0; v < nv; v++) out[v] = FN(hsum)(acc[v]) + off[v];
+    FN(q32_nv)(w, n, act, stride, out, nv, T_Q5_1);
 }
 
 // Signed × signed: move the weight's sign onto the activation (|w| · sign(w)·y).
