@@ -17,8 +17,8 @@ public struct SampledToken: Sendable, Equatable {
 /// renormalise, draw with the context's seeded generator. Owns its scratch buffers, so a
 /// draw allocates nothing. The nucleus is found without sorting the whole vocabulary: a
 /// token with probability below (1 − P)/V can never be inside it (all such tokens together
-/// hold less than 1 − P), so only the tokens above that bound are sorted — and first only
-/// those above a far higher cut, which is enough whenever the nucleus ends above it.
+/// hold less than 1 − P), so only the tokens above that bound are sorted, and those in bands
+/// of falling probability, stopping at the band where the nucleus ends (`nucleus`).
 public final class Sampler {
     public let vocabSize: Int
     public var rng: RandomGenerator
