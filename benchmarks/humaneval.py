@@ -9,8 +9,9 @@
 `run` writes benchmarks/results/humaneval/<config>.jsonl, one line per problem as soon as it
 is done, and skips problems already there: stop it at any time and run the same command
 again to continue. Several configurations run together: per problem, their samples share
-batches (each sequence with its own sampler and seed), with the same results as one by one. `report` reads those files and writes the tables (and the plot) of
-docs/evaluation.md, which describes the method."""
+batches (each sequence with its own sampler and seed), with the same results as one by one.
+`report` reads those files and writes the tables (and the plot) of docs/evaluation.md, which
+describes the method."""
 import argparse
 import os
 import pathlib
