@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Interleaves JSONL training files into one, deterministically: example i of every input in
 turn (a, b, a, b, …), each input cut to its first N examples when `FILE:N` is given, the rest
-of the longer inputs appended in order. Used for SmolLM2's heads, whose data mixes its own
-sampled chat answers with human-written code (see heads/README.md).
+of the longer inputs appended in order. Used for the SmolLM2 mixture experiment (its own
+sampled chat answers with human-written code; not the shipped heads, see heads/README.md).
 
     python3 scripts/mix_data.py OUT.jsonl heads/data/chat-smollm2-train.jsonl heads/data/stdlib-train.jsonl:348
 """
