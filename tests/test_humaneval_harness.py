@@ -228,3 +228,25 @@ def test_bootstrap_interval():
     lo, hi = bootstrap_ci(values)
     # normal approximation: 0.3 ± 1.96·sqrt(0.3·0.7/100) = [0.210, 0.390]
     assert lo == pytest.approx(0.21, abs=0.02) and hi == pytest.approx(0.39, abs=0.02)
+
+
+# ---- the cross-validated oracle ---------------------------------------------------------------------
+
+def test_cross_validated_oracle_scores_each_half_with_the_point_chosen_on_the_other():
+    from evalkit.report import ConfigResult, cross_validated_oracle
+
+    def rows(passes):   # pass@1 per task id 0..len-1
+        return [{"task_id": f"HumanEval/{t}", "n": 1, "pass@1": v, "settings": {}} for t, v in enumerate(passes)]
+
+    # a is best on even tasks only, b on odd tasks only: each half must be scored by the other's point
+    results = {"oracle-T0.2-P0.8": ConfigResult("oracle-T0.2-P0.8", rows([1, 0, 1, 0, 1, 0])),
+               "oracle-T1-P1": ConfigResult("oracle-T1-P1", rows([0, 1, 0, 1, 0, 0]))}
+    cv = cross_validated_oracle(results)
+    assert cv["chosen"] == ["oracle-T0.2-P0.8", "oracle-T1-P1"]
+    # even tasks are scored by b (chosen on odd): 0,0,0; odd tasks by a (chosen on even): 0,0,0
+    assert list(cv["values"]) == [0, 0, 0, 0, 0, 0]
+    # when one point is best everywhere, the cross-validated score equals its own
+    results = {"oracle-T0.2-P0.8": ConfigResult("oracle-T0.2-P0.8", rows([0, 0, 1, 0, 0, 0])),
+               "oracle-T0.6-P0.9": ConfigResult("oracle-T0.6-P0.9", rows([1, 1, 1, 1, 0, 1]))}
+    cv = cross_validated_oracle(results)
+    assert cv["chosen"] == ["oracle-T0.6-P0.9"] * 2 and cv["values"].mean() == pytest.approx(5 / 6)
