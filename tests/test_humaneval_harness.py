@@ -250,3 +250,18 @@ def test_cross_validated_oracle_scores_each_half_with_the_point_chosen_on_the_ot
                "oracle-T0.6-P0.9": ConfigResult("oracle-T0.6-P0.9", rows([1, 1, 1, 1, 0, 1]))}
     cv = cross_validated_oracle(results)
     assert cv["chosen"] == ["oracle-T0.6-P0.9"] * 2 and cv["values"].mean() == pytest.approx(5 / 6)
+
+
+def test_outcome_table_splits_autodeco_samples_by_status():
+    from evalkit.report import ConfigResult, outcome_table
+
+    def sample(status, temps, reason="eog"):
+        return {"status": status, "n_tokens": len(temps), "stop_reason": reason,
+                "T_tokens": temps, "P_tokens": [0.9] * len(temps)}
+    rows = [{"task_id": "HumanEval/0", "n": 3, "pass@1": 1 / 3, "settings": {},
+             "samples": [sample("passed", [0.5, 0.5]), sample("failed", [1.5, 0.5, 0.5, 0.5], "max_tokens"),
+                         sample("timeout", [0.5, 0.5])]}]
+    table = outcome_table({"loaded": {"autodeco": ConfigResult("autodeco", rows)}})
+    passed, failed = table.splitlines()[2:4]
+    assert passed.split(" | ")[1:6] == ["1", "2", "0", "0.500", "0.0%"]
+    assert failed.split(" | ")[1:6] == ["2", "3", "1", "0.667", "16.7%"]

@@ -235,6 +235,26 @@ def token_table(data: dict) -> str:
     return "\n".join(lines)
 
 
+def outcome_table(data: dict) -> str:
+    """AutoDeco's samples split by outcome: how long they ran and how hot the heads made them."""
+    res = data["loaded"].get("autodeco")
+    lines = ["| AutoDeco samples | samples | mean tokens | stopped at max tokens | mean T | tokens with T > 1 | mean P |",
+             "|---|---|---|---|---|---|---|"]
+    if res is None:
+        return "\n".join(lines + ["| not yet run |" + " |" * 6])
+    for label, want in (("passed", True), ("failed or timed out", False)):
+        picked = [s for r in res.rows for s in r["samples"] if (s["status"] == "passed") == want]
+        temps = [t for s in picked for t in s.get("T_tokens", [])]
+        tops = [p for s in picked for p in s.get("P_tokens", [])]
+        if not picked or not temps:
+            lines.append(f"| {label} | {len(picked)} |" + " |" * 5)
+            continue
+        capped = sum(s["stop_reason"] == "max_tokens" for s in picked)
+        lines.append(f"| {label} | {len(picked)} | {np.mean([s['n_tokens'] for s in picked]):.0f} | {capped} | "
+                     f"{np.mean(temps):.3f} | {100 * np.mean(np.array(temps) > 1):.1f}% | {np.mean(tops):.3f} |")
+    return "\n".join(lines)
+
+
 def status_table(data: dict) -> str:
     lines = ["| configuration | samples | passed | failed | timeout | stopped at max tokens |", "|---|---|---|---|---|---|"]
     for name, res in sorted(data["loaded"].items()):
@@ -251,6 +271,7 @@ def markdown(data: dict, plot_name: Optional[str]) -> str:
              "### Static oracle grid (pass@1 %, problems × n)", "", grid_table(data), "",
              "### The oracle's selection bias (cross-validated over halves)", "", cv_oracle_text(data), "",
              "### Per-token temperature and top-p actually used", "", token_table(data), "",
+             "### AutoDeco's samples by outcome", "", outcome_table(data), "",
              "### Outcomes of every sample", "", status_table(data)]
     if plot_name:
         parts += ["", f"![pass@1 per configuration]({plot_name})"]
