@@ -3,7 +3,7 @@
 
     python3 benchmarks/humaneval.py run --config greedy --config autodeco --n 10
     python3 benchmarks/humaneval.py run --config all --limit 10          # first 10 problems
-    python3 benchmarks/humaneval.py run --config oracle --n 2            # the grid, shared batches
+    python3 benchmarks/humaneval.py run --config oracle --n 1            # the grid, shared batches
     python3 benchmarks/humaneval.py report --doc docs/evaluation.md
 
 `run` writes benchmarks/results/humaneval/<config>.jsonl, one line per problem as soon as it
