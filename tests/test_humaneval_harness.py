@@ -265,3 +265,15 @@ def test_outcome_table_splits_autodeco_samples_by_status():
     passed, failed = table.splitlines()[2:4]
     assert passed.split(" | ")[1:6] == ["1", "2", "0", "0.500", "0.0%"]
     assert failed.split(" | ")[1:6] == ["2", "3", "1", "0.667", "16.7%"]
+
+
+def test_common_table_uses_only_the_problems_every_row_has():
+    from evalkit.report import ConfigResult, common_table
+
+    def rows(passes):
+        return [{"task_id": f"HumanEval/{t}", "n": 1, "pass@1": v, "settings": {}} for t, v in enumerate(passes)]
+    data = {"rows": [("greedy", ConfigResult("greedy", rows([1, 0, 1, 1]))),
+                     ("default", ConfigResult("default", rows([0, 0]))), ("oracle", None)]}
+    table = common_table(data)
+    assert "2 problems that every row has (HumanEval/0–1)" in table
+    assert "| greedy | 50.0 |" in table and "| default | 0.0 |" in table and "oracle" not in table

@@ -169,6 +169,28 @@ def describe(cfg) -> str:
     return "heads' T, P per token"
 
 
+def common_table(data: dict) -> str:
+    """pass@1 of every measured configuration over the problems all of them have, so rows that
+    cover different problem sets (a run still going) can be compared with each other."""
+    measured = [(g, r) for g, r in data["rows"] if r is not None]
+    if not measured:
+        return "Nothing measured yet."
+    common = set.intersection(*(set(r.by_task) for _, r in measured))
+    tasks = sorted(common, key=lambda t: int(t.rsplit("/", 1)[1]))
+    if not tasks:
+        return "No problem is in every configuration's results yet."
+    numbers = [int(t.rsplit("/", 1)[1]) for t in tasks]
+    span = (f"HumanEval/{numbers[0]}–{numbers[-1]}" if numbers == list(range(numbers[0], numbers[-1] + 1))
+            else f"{len(tasks)} problems")
+    lines = [f"Over the {len(tasks)} problems that every row has ({span}):", "",
+             "| configuration | pass@1 % | 95% CI |", "|---|---|---|"]
+    for group, res in measured:
+        v = res.values("pass@1", tasks)
+        label = group if group != "oracle" else f"oracle (best: {res.name[7:]})"
+        lines.append(f"| {label} | {fmt_pct(v.mean())} | {fmt_ci(bootstrap_ci(v))} |")
+    return "\n".join(lines)
+
+
 def paired_table(data: dict) -> str:
     """AutoDeco minus each other configuration, over the problems both have."""
     auto = data["loaded"].get("autodeco")
@@ -267,6 +289,7 @@ def status_table(data: dict) -> str:
 
 def markdown(data: dict, plot_name: Optional[str]) -> str:
     parts = ["### pass@k per configuration", "", main_table(data), "",
+             "### Every configuration on the same problems", "", common_table(data), "",
              "### AutoDeco against each configuration (paired over problems)", "", paired_table(data), "",
              "### Static oracle grid (pass@1 %, problems × n)", "", grid_table(data), "",
              "### The oracle's selection bias (cross-validated over halves)", "", cv_oracle_text(data), "",
