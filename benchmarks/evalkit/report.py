@@ -309,9 +309,13 @@ def plot(data: dict, path: pathlib.Path) -> bool:
     measured = [(g, r) for g, r in data["rows"] if r is not None]
     if not measured:
         return False
+    # Over the problems every row has, so bars of a run still going compare like with like.
+    common = sorted(set.intersection(*(set(r.by_task) for _, r in measured)), key=lambda t: int(t.rsplit("/", 1)[1]))
+    if not common:
+        return False
     labels, means, lo, hi = [], [], [], []
     for group, res in measured:
-        v = res.values("pass@1")
+        v = res.values("pass@1", common)
         a, b = bootstrap_ci(v)
         labels.append(group if group != "oracle" else f"oracle\n{res.name[7:]}")
         means.append(100 * v.mean())
@@ -321,7 +325,8 @@ def plot(data: dict, path: pathlib.Path) -> bool:
     ax.bar(labels, means, yerr=[lo, hi], capsize=5, color="#4C72B0")
     ax.set_ylabel("pass@1 (%)")
     models = sorted({r["settings"].get("model", "?") for _, res in measured for r in res.rows})
-    ax.set_title(f"HumanEval, {', '.join(models)} (95% bootstrap CI)", fontsize=10)
+    ax.set_title(f"HumanEval ({len(common)} problems every row has), {', '.join(models)}\n"
+                 "pass@1 with 95% bootstrap CI", fontsize=10)
     ax.set_ylim(0, min(100, max(m + h for m, h in zip(means, hi)) * 1.15 + 2))
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
