@@ -236,7 +236,8 @@ def cv_oracle_text(data: dict) -> str:
     auto = data["loaded"].get("autodeco")
     if auto is not None:
         tasks = [t for t in cv["tasks"] if t in auto.by_task]
-        d = auto.values("pass@1", tasks) - np.array([dict(zip(cv["tasks"], v))[t] for t in tasks])
+        by_task = dict(zip(cv["tasks"], v))
+        d = auto.values("pass@1", tasks) - np.array([by_task[t] for t in tasks])
         lines.append(f"AutoDeco minus the cross-validated oracle, paired over {len(tasks)} problems: "
                      f"{100 * d.mean():+.1f} points {fmt_ci(bootstrap_ci(d))}.")
     return " ".join(lines)
