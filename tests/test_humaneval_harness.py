@@ -230,24 +230,26 @@ def test_bootstrap_interval():
     assert lo == pytest.approx(0.21, abs=0.02) and hi == pytest.approx(0.39, abs=0.02)
 
 
-# ---- the cross-validated oracle ---------------------------------------------------------------------
+# ---- the report's tables ----------------------------------------------------------------------------
+
+def pass_rows(passes):
+    """Result lines with the given pass@1 for HumanEval/0, 1, …"""
+    return [{"task_id": f"HumanEval/{t}", "n": 1, "pass@1": v, "settings": {}} for t, v in enumerate(passes)]
+
 
 def test_cross_validated_oracle_scores_each_half_with_the_point_chosen_on_the_other():
     from evalkit.report import ConfigResult, cross_validated_oracle
 
-    def rows(passes):   # pass@1 per task id 0..len-1
-        return [{"task_id": f"HumanEval/{t}", "n": 1, "pass@1": v, "settings": {}} for t, v in enumerate(passes)]
-
     # a is best on even tasks only, b on odd tasks only: each half must be scored by the other's point
-    results = {"oracle-T0.2-P0.8": ConfigResult("oracle-T0.2-P0.8", rows([1, 0, 1, 0, 1, 0])),
-               "oracle-T1-P1": ConfigResult("oracle-T1-P1", rows([0, 1, 0, 1, 0, 0]))}
+    results = {"oracle-T0.2-P0.8": ConfigResult("oracle-T0.2-P0.8", pass_rows([1, 0, 1, 0, 1, 0])),
+               "oracle-T1-P1": ConfigResult("oracle-T1-P1", pass_rows([0, 1, 0, 1, 0, 0]))}
     cv = cross_validated_oracle(results)
     assert cv["chosen"] == ["oracle-T0.2-P0.8", "oracle-T1-P1"]
     # even tasks are scored by b (chosen on odd): 0,0,0; odd tasks by a (chosen on even): 0,0,0
     assert list(cv["values"]) == [0, 0, 0, 0, 0, 0]
     # when one point is best everywhere, the cross-validated score equals its own
-    results = {"oracle-T0.2-P0.8": ConfigResult("oracle-T0.2-P0.8", rows([0, 0, 1, 0, 0, 0])),
-               "oracle-T0.6-P0.9": ConfigResult("oracle-T0.6-P0.9", rows([1, 1, 1, 1, 0, 1]))}
+    results = {"oracle-T0.2-P0.8": ConfigResult("oracle-T0.2-P0.8", pass_rows([0, 0, 1, 0, 0, 0])),
+               "oracle-T0.6-P0.9": ConfigResult("oracle-T0.6-P0.9", pass_rows([1, 1, 1, 1, 0, 1]))}
     cv = cross_validated_oracle(results)
     assert cv["chosen"] == ["oracle-T0.6-P0.9"] * 2 and cv["values"].mean() == pytest.approx(5 / 6)
 
@@ -269,11 +271,8 @@ def test_outcome_table_splits_autodeco_samples_by_status():
 
 def test_common_table_uses_only_the_problems_every_row_has():
     from evalkit.report import ConfigResult, common_table
-
-    def rows(passes):
-        return [{"task_id": f"HumanEval/{t}", "n": 1, "pass@1": v, "settings": {}} for t, v in enumerate(passes)]
-    data = {"rows": [("greedy", ConfigResult("greedy", rows([1, 0, 1, 1]))),
-                     ("default", ConfigResult("default", rows([0, 0]))), ("oracle", None)]}
+    data = {"rows": [("greedy", ConfigResult("greedy", pass_rows([1, 0, 1, 1]))),
+                     ("default", ConfigResult("default", pass_rows([0, 0]))), ("oracle", None)]}
     table = common_table(data)
     assert "2 problems that every row has (HumanEval/0–1)" in table
     assert "| greedy | 50.0 |" in table and "| default | 0.0 |" in table and "oracle" not in table

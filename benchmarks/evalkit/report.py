@@ -31,10 +31,26 @@ def bootstrap_ci(values: np.ndarray, resamples: int = RESAMPLES, seed: int = 0) 
     return float(lo), float(hi)
 
 
+def task_number(task_id: str) -> int:
+    """HumanEval/37 → 37."""
+    return int(task_id.rsplit("/", 1)[1])
+
+
+def common_tasks(results: List["ConfigResult"]) -> List[str]:
+    """The task ids every one of `results` has, in task order."""
+    if not results:
+        return []
+    return sorted(set.intersection(*(set(r.by_task) for r in results)), key=task_number)
+
+
+def row_label(group: str, res: "ConfigResult") -> str:
+    return group if group != "oracle" else f"oracle (best: {res.name[7:]})"
+
+
 class ConfigResult:
     def __init__(self, name: str, rows: List[dict]):
         self.name = name
-        self.rows = sorted(rows, key=lambda r: int(r["task_id"].rsplit("/", 1)[1]))
+        self.rows = sorted(rows, key=lambda r: task_number(r["task_id"]))
         self.by_task = {r["task_id"]: r for r in self.rows}
         self.ns = sorted({r["n"] for r in self.rows})
         settings = self.rows[0]["settings"] if self.rows else {}
@@ -107,8 +123,8 @@ def cross_validated_oracle(results: Dict[str, ConfigResult]) -> Optional[dict]:
     grid = [results[n] for n in results if n.startswith("oracle-") and results[n].rows]
     if not grid:
         return None
-    tasks = sorted(set.intersection(*(set(g.by_task) for g in grid)), key=lambda t: int(t.rsplit("/", 1)[1]))
-    halves = [[t for t in tasks if int(t.rsplit("/", 1)[1]) % 2 == parity] for parity in (0, 1)]
+    tasks = common_tasks(grid)
+    halves = [[t for t in tasks if task_number(t) % 2 == parity] for parity in (0, 1)]
     if not halves[0] or not halves[1]:
         return None
     chosen, per_task = [], {}
@@ -134,7 +150,7 @@ def main_table(data: dict) -> str:
     lines = ["| configuration | settings | problems | n | pass@1 % | 95% CI | pass@5 % | 95% CI | seed | time | tokens |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for group, res in data["rows"]:
-        label = group if group != "oracle" or res is None else f"oracle (best: {res.name[7:]})"
+        label = group if res is None else row_label(group, res)
         if res is not None and len(res.batched) > 1:
             label += " (mixes batched and sequential sampling)"
         if res is None:
@@ -175,19 +191,17 @@ def common_table(data: dict) -> str:
     measured = [(g, r) for g, r in data["rows"] if r is not None]
     if not measured:
         return "Nothing measured yet."
-    common = set.intersection(*(set(r.by_task) for _, r in measured))
-    tasks = sorted(common, key=lambda t: int(t.rsplit("/", 1)[1]))
+    tasks = common_tasks([r for _, r in measured])
     if not tasks:
         return "No problem is in every configuration's results yet."
-    numbers = [int(t.rsplit("/", 1)[1]) for t in tasks]
+    numbers = [task_number(t) for t in tasks]
     span = (f"HumanEval/{numbers[0]}–{numbers[-1]}" if numbers == list(range(numbers[0], numbers[-1] + 1))
             else f"{len(tasks)} problems")
     lines = [f"Over the {len(tasks)} problems that every row has ({span}):", "",
              "| configuration | pass@1 % | 95% CI |", "|---|---|---|"]
     for group, res in measured:
         v = res.values("pass@1", tasks)
-        label = group if group != "oracle" else f"oracle (best: {res.name[7:]})"
-        lines.append(f"| {label} | {fmt_pct(v.mean())} | {fmt_ci(bootstrap_ci(v))} |")
+        lines.append(f"| {row_label(group, res)} | {fmt_pct(v.mean())} | {fmt_ci(bootstrap_ci(v))} |")
     return "\n".join(lines)
 
 
@@ -311,7 +325,7 @@ def plot(data: dict, path: pathlib.Path) -> bool:
     if not measured:
         return False
     # Over the problems every row has, so bars of a run still going compare like with like.
-    common = sorted(set.intersection(*(set(r.by_task) for _, r in measured)), key=lambda t: int(t.rsplit("/", 1)[1]))
+    common = common_tasks([r for _, r in measured])
     if not common:
         return False
     labels, means, lo, hi = [], [], [], []
