@@ -1,0 +1,1 @@
+"""The project's verifiable coding tasks (see tasks/README.md)."""
