@@ -391,6 +391,37 @@ AUTODECO_API int32_t autodeco_generate_batch_samplers(autodeco_context *ctx, con
                                                       autodeco_batch_callback callback, void *user_data,
                                                       int32_t *out_reasons);
 
+/* One request of autodeco_generate_requests(): a prompt, its limits and stop strings, and the
+ * sampler settings to draw with. */
+typedef struct autodeco_request {
+    const char *prompt;             /* UTF-8, tokenized as autodeco_generate() does */
+    int32_t prompt_len;
+    autodeco_generate_params params;            /* max_tokens and stop strings of this request */
+    const autodeco_sampler_params *sampler;     /* NULL: the context's sampler with seed + request index */
+} autodeco_request;
+
+/* Continuous batching: runs n_requests different prompts, at most the context's n_seq_max at
+ * once. Each step is one forward pass with a row per running request (weights read once for
+ * all), and as soon as a request ends its slot takes the next waiting one (whose prompt is
+ * run, then joins the next step), so the batch stays full while requests of different lengths
+ * come and go. Request i produces exactly the tokens, values and text autodeco_generate()
+ * produces on a fresh (reset) context with the same prompt and sampler (requests[i].sampler,
+ * or the context's sampler with seed + i), however the requests were scheduled.
+ * `callback` (may be NULL) gets each event with `seq` = the request's index; returning false
+ * stops that request only. autodeco_cancel() stops every running and waiting request
+ * (AUTODECO_STOP_CANCELLED; not an error). out_reasons (n_requests entries, may be NULL)
+ * receives each request's autodeco_stop_reason, in request order; a prompt that does not fit
+ * the context (at least n_ctx tokens) ends that request alone with AUTODECO_STOP_CONTEXT_FULL.
+ * The context is empty before and after the call (what it held is discarded); its own sampler
+ * and random generator are untouched, and autodeco_get_logits()/get_hidden() return NULL until
+ * the next decode. Every request is validated before anything runs.
+ * Errors: INVALID_ARGUMENT (NULL ctx, NULL requests with n_requests > 0, n_requests < 0, a NULL
+ * or empty prompt, negative max_tokens, an invalid sampler; the message names the request),
+ * INVALID_UTF8, NO_HEADS (a request's sampler needs heads the context lacks). */
+AUTODECO_API int32_t autodeco_generate_requests(autodeco_context *ctx, const autodeco_request *requests,
+                                                int32_t n_requests, autodeco_batch_callback callback,
+                                                void *user_data, int32_t *out_reasons);
+
 /* ---- Logging ---------------------------------------------------------------------------- */
 
 typedef enum autodeco_log_level {

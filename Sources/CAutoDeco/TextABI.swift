@@ -188,6 +188,39 @@ private func generateBatch(_ ctx: OpaquePointer?, _ prompt: UnsafePointer<CChar>
     }
 }
 
+@_cdecl("autodeco_generate_requests")
+public func autodeco_generate_requests(_ ctx: OpaquePointer?, _ requests: UnsafePointer<autodeco_request>?,
+                                       _ nRequests: Int32, _ callback: autodeco_batch_callback?,
+                                       _ userData: UnsafeMutableRawPointer?,
+                                       _ outReasons: UnsafeMutablePointer<Int32>?) -> Int32 {
+    guarded {
+        let box = try ContextBox.from(ctx)
+        guard nRequests >= 0 else { throw ABIError.invalid("n_requests is \(nRequests)") }
+        guard nRequests == 0 || requests != nil else { throw ABIError.invalid("requests is NULL") }
+        var list: [GenerationRequest] = []
+        for i in 0..<Int(nRequests) {
+            guard let r = requests?[i] else { break }
+            do {
+                list.append(GenerationRequest(prompt: try promptTokens(box, r.prompt, r.prompt_len),
+                                              options: try GenerationOptions(r.params),
+                                              sampler: try r.sampler.map { try SamplerParams($0.pointee) }))
+            } catch let e as ABIError {
+                throw ABIError(status: e.status, message: "requests[\(i)]: \(e.message)")
+            } catch ContextError.invalidParameter(let why) {
+                throw ABIError.invalid("requests[\(i)]: \(why)")
+            }
+        }
+        box.hasLogits = false   // the last forward pass belongs to no position of the context
+        let reasons = try box.context.generateRequests(list) { i, event in
+            guard let callback else { return true }
+            return withCEvent(event) { callback(Int32(i), $0, userData) }
+        }
+        if let outReasons {
+            for (i, r) in reasons.enumerated() { outReasons[i] = r.code }
+        }
+    }
+}
+
 extension GenerationOptions {
     init(_ params: autodeco_generate_params) throws {
         self.init()

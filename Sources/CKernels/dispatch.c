@@ -92,7 +92,7 @@ void ck_matvec_rows(uint32_t type, const void *w, int64_t row_bytes, int64_t n, 
                     int64_t act_stride, int64_t count, float *out, int64_t out_stride,
                     int64_t row_begin, int64_t row_end, float *scratch) {
     ck_row_fn f = row_fn(type);
-    // Groups of CK_ROWS_NV vectors, then one group of the 2 or 3 left (a single one left
+    // Groups of CK_ROWS_NV vectors, then one group of the 2 to CK_ROWS_NV - 1 left (a single one left
     // goes through the one-vector kernel).
     ck_rows_fn f4 = rows_fn(type, CK_ROWS_NV);
     int64_t whole = f4 ? count / CK_ROWS_NV * CK_ROWS_NV : 0;

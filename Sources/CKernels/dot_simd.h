@@ -233,7 +233,7 @@ CK_NV_KERNEL FN(q6_k_nv)(const uint8_t *w, int64_t n, const uint8_t *act, int64_
     for (int v = 0; v < nv; v++) out[v] = FN(hsum)(acc[v]);
 }
 
-// The one-vector row kernels (ck_row_fn) and the 2-, 3- and 4-vector ones (ck_rows_fn).
+// The one-vector row kernels (ck_row_fn) and the 2- to 8-vector ones (ck_rows_fn).
 #define CK_ROWS_KERNEL(t, nv)                                                                    \
     static void FN(dot##nv##_##t)(const uint8_t *w, int64_t n, const void *act, int64_t stride, float *out) { \
         FN(t##_nv)(w, n, (const uint8_t *)act, stride, out, nv);                                 \
@@ -245,7 +245,8 @@ CK_NV_KERNEL FN(q6_k_nv)(const uint8_t *w, int64_t n, const uint8_t *act, int64_
         FN(t##_nv)(w, n, (const uint8_t *)act, 0, &r, 1);                                        \
         return r;                                                                                \
     }                                                                                            \
-    CK_ROWS_KERNEL(t, 2) CK_ROWS_KERNEL(t, 3) CK_ROWS_KERNEL(t, 4)
+    CK_ROWS_KERNEL(t, 2) CK_ROWS_KERNEL(t, 3) CK_ROWS_KERNEL(t, 4) CK_ROWS_KERNEL(t, 5)            \
+    CK_ROWS_KERNEL(t, 6) CK_ROWS_KERNEL(t, 7) CK_ROWS_KERNEL(t, 8)
 CK_ROW_KERNELS(q4_0)
 CK_ROW_KERNELS(q4_1)
 CK_ROW_KERNELS(q5_0)
@@ -313,8 +314,9 @@ ck_row_fn FN(ck_row_fn)(uint32_t type) {
     }
 }
 
-#define CK_ROWS_CASE(T, t) \
-    case T: return nv == 2 ? FN(dot2_##t) : nv == 3 ? FN(dot3_##t) : FN(dot4_##t);
+#define CK_ROWS_CASE(T, t)                                                                       \
+    case T: return nv == 2 ? FN(dot2_##t) : nv == 3 ? FN(dot3_##t) : nv == 4 ? FN(dot4_##t)        \
+                 : nv == 5 ? FN(dot5_##t) : nv == 6 ? FN(dot6_##t) : nv == 7 ? FN(dot7_##t) : FN(dot8_##t);
 ck_rows_fn FN(ck_rows_fn)(uint32_t type, int nv) {
     if (nv < 2 || nv > CK_ROWS_NV) return NULL;
     switch (type) {

@@ -82,7 +82,7 @@ ck_row_fn ck_row_fn_avx2(uint32_t type);
 ck_row_fn ck_row_fn_vnni(uint32_t type);
 // One row's dot products with nv (2..CK_ROWS_NV) activation vectors `stride` bytes apart,
 // out[v] for vector v, each bitwise what the level's ck_row_fn gives for that vector alone.
-#define CK_ROWS_NV 4
+#define CK_ROWS_NV 8
 typedef void (*ck_rows_fn)(const uint8_t *w, int64_t n, const void *act, int64_t stride, float *out);
 // The level's nv-vector kernel for a type; NULL when it has none (or nv is out of range).
 ck_rows_fn ck_rows_fn_avx2(uint32_t type, int nv);

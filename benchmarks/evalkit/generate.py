@@ -37,6 +37,11 @@ def has_batch() -> bool:
     return hasattr(autodeco.Context, "generate_batch")
 
 
+def has_requests() -> bool:
+    """Whether the binding has continuous batching of different prompts (Context.generate_requests)."""
+    return hasattr(autodeco.Context, "generate_requests")
+
+
 def has_mixed_batch() -> bool:
     """Whether generate_batch takes a sampler per sequence (several configurations per batch)."""
     return has_batch() and "samplers" in inspect.signature(autodeco.Context.generate_batch).parameters
@@ -107,6 +112,23 @@ class Generator:
             out += [Sample(seed, r.text, len(r.tokens), r.stop_reason, list(r.temperatures), list(r.top_ps), share)
                     for (_, seed), r in zip(chunk, results)]
         return out
+
+    def request_samples(self, jobs: List[Tuple[str, dict, int]], max_tokens: int, capacity: int) -> List[Sample]:
+        """One sample per (instruction, sampler, seed) in `jobs`, by continuous batching: at most
+        `capacity` sequences decode at once and a finished one's slot takes the next job (jobs
+        with the same instruction share its prompt's computation). Sample j is exactly what
+        samples(instruction_j, sampler_j, 1, seed_j, …) gives. Needs has_requests()."""
+        ctx = self._context(capacity)
+        start = time.monotonic()
+        results = ctx.generate_requests([instruction for instruction, _, _ in jobs], max_tokens=max_tokens,
+                                        stop=STOP, chat=True,
+                                        samplers=[autodeco.SamplerParams(**sp, seed=seed) for _, sp, seed in jobs])
+        tokens = sum(len(r.tokens) for r in results)
+        elapsed = time.monotonic() - start
+        # Each sample's share of the time, by its number of tokens.
+        return [Sample(seed, r.text, len(r.tokens), r.stop_reason, list(r.temperatures), list(r.top_ps),
+                       elapsed * len(r.tokens) / max(tokens, 1))
+                for (_, _, seed), r in zip(jobs, results)]
 
     def _split_prompt(self, instruction: str):
         """(prefix token ids, suffix text) of the rendered chat prompt such that the suffix's own

@@ -97,7 +97,7 @@ extension InferenceContext {
                     rowCaches.append(caches[i])
                 }
                 tokens.withUnsafeBufferPointer { t in
-                    if let base = t.baseAddress { transformer.forwardSequences(tokens: base, caches: rowCaches, position: pos) }
+                    if let base = t.baseAddress { transformer.forwardSequences(tokens: base, caches: rowCaches) }
                 }
                 for i in live { sequences[i].history.append(sequences[i].next) }
                 let hidden = UnsafePointer(transformer.state.hidden)
@@ -129,7 +129,7 @@ extension InferenceContext {
 }
 
 /// One sequence of a batch: its generator, text state, tokens run so far and next input.
-private struct SequenceState {
+struct SequenceState {
     var rng: RandomGenerator
     var detokenizer: StreamingDetokenizer
     var stops: StopStringMatcher

@@ -42,11 +42,11 @@ final class Attention {
     }
 
     /// Several sequences decoding in lockstep: row b (dim floats of q) is the token at
-    /// `position` of sequence b, whose keys and values are in `caches[b]` (same capacity as
-    /// this attention's cache). Each (row, kv head) is one `ck_attention`, the arithmetic of
+    /// position `caches[b].count` of sequence b, whose keys and values (that position's
+    /// included) are in `caches[b]` (same capacity as this attention's cache). Each (row, kv head) is one `ck_attention`, the arithmetic of
     /// a batch-1 decode, so every row's result is what that sequence alone would get.
     func runSequences(layer l: Int, q: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>,
-                      caches: [KVCache], position: Int) {
+                      caches: [KVCache]) {
         let c = config, hd = c.headDim, dim = c.dim, group = self.group, kvHeads = c.kvHeadCount
         let stride = Int64(cache.kvDim), scale = 1 / Float(hd).squareRoot()
         let scratch = self.scratch, perThread = self.perThread, block = Int64(Attention.block)
@@ -56,15 +56,18 @@ final class Attention {
                 let keys = UnsafePointer(caches[b].key(layer: l, position: 0))
                 let values = UnsafePointer(caches[b].value(layer: l, position: 0))
                 ck_attention(q + b * dim + kvh * group * hd, Int64(group), Int64(hd), keys + kvh * hd,
-                             values + kvh * hd, stride, Int64(position + 1), block, scale,
+                             values + kvh * hd, stride, Int64(caches[b].count + 1), block, scale,
                              scratch + thread * perThread, out + b * dim + kvh * group * hd)
             }
         }
     }
 
     /// For tokens t in 0..<n at positions start + t (already in the cache): out[t] (dim floats)
-    /// = attention of q[t] (dim floats) over positions 0...start + t of `layer`.
-    func run(layer l: Int, q: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, count n: Int, start: Int) {
+    /// = attention of q[t] (dim floats) over positions 0...start + t of `layer` in `cache`
+    /// (default: this attention's own).
+    func run(layer l: Int, q: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, count n: Int, start: Int,
+             cache: KVCache? = nil) {
+        let cache = cache ?? self.cache
         let c = config, hd = c.headDim, dim = c.dim, group = self.group, kvHeads = c.kvHeadCount
         let stride = Int64(cache.kvDim), scale = 1 / Float(hd).squareRoot()
         let keys = UnsafePointer(cache.key(layer: l, position: 0))

@@ -92,11 +92,13 @@ final class Transformer {
     }
 
     /// Runs `n` tokens (validated ids, n ≤ batchCapacity, room in the cache) at positions
-    /// `cache.count ..< cache.count + n`. Leaves the final normed hidden state of every
-    /// position in `state.hidden` and, when `computeLogits`, the last position's logits in
-    /// `state.logits`.
-    func forward(tokens: UnsafePointer<Int32>, count n: Int, computeLogits: Bool = true) {
+    /// `cache.count ..< cache.count + n` of `cache` (default: the context's own; another one
+    /// of the same shape for a sequence of a request batch). Leaves the final normed hidden
+    /// state of every position in `state.hidden` and, when `computeLogits`, the last
+    /// position's logits in `state.logits`.
+    func forward(tokens: UnsafePointer<Int32>, count n: Int, computeLogits: Bool = true, cache: KVCache? = nil) {
         companionIsCurrent = false
+        let cache = cache ?? self.cache
         let c = config
         let dim = c.dim, kvDim = c.kvHeadCount * c.headDim, hd = c.headDim
         let s = state
@@ -121,7 +123,7 @@ final class Transformer {
                 cache.key(layer: l, position: pos).update(from: s.k + t * kvDim, count: kvDim)
                 cache.value(layer: l, position: pos).update(from: s.v + t * kvDim, count: kvDim)
             }
-            attention.run(layer: l, q: s.q, out: s.xb2, count: n, start: start)
+            attention.run(layer: l, q: s.q, out: s.xb2, count: n, start: start, cache: cache)
             linear.apply(w.wo, input: s.xb2, batch: n, output: s.xb, bias: nil)
             add(s.x, s.xb, count: n * dim)
 
@@ -145,14 +147,14 @@ final class Transformer {
         }
     }
 
-    /// One decode step of several sequences in lockstep: row b is `tokens[b]` at `position`
-    /// of the sequence whose keys and values are `caches[b]` (each holds `position`
-    /// positions; afterwards `position + 1`). Every row is computed with the arithmetic of a
+    /// One decode step of several sequences in lockstep: row b is `tokens[b]` at position
+    /// `caches[b].count` of the sequence whose keys and values are `caches[b]` (afterwards it
+    /// holds one position more; sequences may be at different positions). Every row is computed with the arithmetic of a
     /// batch-1 `forward` (matrix-vector kernels, the same attention), so sequence b gets
     /// bitwise the values it would get alone, while each weight matrix is read once per step
     /// for all rows. Leaves row b's final hidden state in `state.hidden + b · dim` and its
     /// logits in `state.logits + b · vocab`. count ≤ sequence capacity, validated ids.
-    func forwardSequences(tokens: UnsafePointer<Int32>, caches: [KVCache], position pos: Int) {
+    func forwardSequences(tokens: UnsafePointer<Int32>, caches: [KVCache]) {
         companionIsCurrent = false
         let c = config, n = caches.count
         let dim = c.dim, kvDim = c.kvHeadCount * c.headDim, hd = c.headDim
@@ -165,6 +167,7 @@ final class Transformer {
             norm(s.xb, s.x, w.attnNorm, batch: n)
             linear.applyRows(qkv[l], input: s.xb, count: n)
             for (t, cache) in caches.enumerated() {
+                let pos = cache.count
                 rope(s.q + t * dim, heads: c.headCount, headDim: hd, position: pos, freqBase: c.ropeBase,
                      style: ropeStyle, rotaryDim: c.ropeDim)
                 rope(s.k + t * kvDim, heads: c.kvHeadCount, headDim: hd, position: pos, freqBase: c.ropeBase,
@@ -172,7 +175,7 @@ final class Transformer {
                 cache.key(layer: l, position: pos).update(from: s.k + t * kvDim, count: kvDim)
                 cache.value(layer: l, position: pos).update(from: s.v + t * kvDim, count: kvDim)
             }
-            attention.runSequences(layer: l, q: s.q, out: s.xb2, caches: caches, position: pos)
+            attention.runSequences(layer: l, q: s.q, out: s.xb2, caches: caches)
             linear.applyRows(w.wo, input: s.xb2, count: n, output: s.xb, bias: nil)
             add(s.x, s.xb, count: n * dim)
 
@@ -182,7 +185,7 @@ final class Transformer {
             linear.applyRows(w.down, input: s.hb, count: n, output: s.xb, bias: nil)
             add(s.x, s.xb, count: n * dim)
         }
-        for cache in caches { cache.count = pos + 1 }
+        for cache in caches { cache.count += 1 }
         norm(s.hidden, s.x, weights.outputNorm, batch: n)
         linear.applyRows(weights.output, input: s.hidden, count: n, output: s.logits, bias: nil)
     }

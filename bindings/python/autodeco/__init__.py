@@ -355,6 +355,60 @@ STOP_REASONS = {_c.AUTODECO_STOP_EOG: "eog", _c.AUTODECO_STOP_MAX_TOKENS: "max_t
 _DONE = object()
 
 
+def _is_conversation(prompt) -> bool:
+    """A list of chat messages (one prompt), as opposed to a list of prompts."""
+    return len(prompt) > 0 and all(isinstance(m, dict) for m in prompt)
+
+
+def _generate_params(max_tokens: int, stop) -> tuple:
+    """autodeco_generate_params, and the ctypes objects it points to (keep them alive)."""
+    stops = [stop] if isinstance(stop, str) else list(stop or [])
+    stop_bytes = [s.encode("utf-8") for s in stops]
+    params = _c.autodeco_generate_default_params()
+    params.max_tokens = max_tokens
+    stop_arr = (ctypes.c_char_p * max(len(stop_bytes), 1))(*stop_bytes)
+    params.stop = ctypes.cast(stop_arr, ctypes.POINTER(ctypes.c_char_p)) if stop_bytes else None
+    params.n_stop = len(stop_bytes)
+    return params, (stop_bytes, stop_arr)
+
+
+class _BatchCollector:
+    """The batch callback that gathers each sequence's events into BatchResults; an exception
+    in it cancels the generation and is raised by finish()."""
+
+    def __init__(self, handle, count: int):
+        self.results = [BatchResult() for _ in range(count)]
+        self.texts = [[] for _ in range(count)]
+        self.failure = []
+        self.reasons = (ctypes.c_int32 * max(count, 1))()
+
+        def on_token(seq, event_p, _user):
+            try:
+                ev = event_p.contents
+                r = self.results[seq]
+                r.tokens.append(ev.info.token)
+                r.temperatures.append(ev.info.temperature)
+                r.top_ps.append(ev.info.top_p)
+                if ev.text_len > 0:
+                    self.texts[seq].append(ctypes.string_at(ev.text, ev.text_len).decode("utf-8", "replace"))
+                return True
+            except BaseException as e:  # an exception must not unwind into the library
+                self.failure.append(e)
+                _c.autodeco_cancel(handle)
+                return False
+
+        self.callback = _c.autodeco_batch_callback(on_token)
+
+    def finish(self, status: int) -> "list[BatchResult]":
+        if self.failure:
+            raise self.failure[0]
+        _check(status)
+        for i, r in enumerate(self.results):
+            r.text = "".join(self.texts[i])
+            r.stop_reason = STOP_REASONS.get(self.reasons[i], str(self.reasons[i]))
+        return self.results
+
+
 # ---- context ------------------------------------------------------------------------------------
 
 class Context(_Owner):
@@ -604,7 +658,14 @@ class Context(_Owner):
         number): sequence i samples with samplers[i] instead, its seed included, and is exactly
         what generate() gives on a fresh context with that sampler — e.g. a grid of settings in
         one batch. Afterwards the context holds what it held before plus the prompt. Blocks until
-        every sequence has stopped; cancel() from another thread stops them all."""
+        every sequence has stopped; cancel() from another thread stops them all.
+
+        A list of prompts (strings, or with chat=True also message lists) instead of one prompt
+        runs generate_requests(): one result per prompt, any number of prompts."""
+        if isinstance(prompt, (list, tuple)) and not _is_conversation(prompt):
+            if n is not None and n != len(prompt):
+                raise ValueError(f"n = {n} but {len(prompt)} prompts")
+            return self.generate_requests(prompt, max_tokens=max_tokens, stop=stop, chat=chat, samplers=samplers)
         settings = None if samplers is None else [_sampler(s) for s in samplers]
         if n is None:
             if settings is None:
@@ -613,52 +674,59 @@ class Context(_Owner):
         if settings is not None and len(settings) != n:
             raise ValueError(f"{len(settings)} samplers for n = {n} sequences")
         handle = self._idle()
+        data = self._prompt_bytes(prompt, chat)
+        params, keep = _generate_params(max_tokens, stop)
+        collect = _BatchCollector(handle, max(int(n), 0))
+        if settings is None:
+            status = _c.autodeco_generate_batch(handle, data, len(data), params, int(n), collect.callback, None,
+                                                collect.reasons)
+        else:
+            array = (_c.autodeco_sampler_params * max(len(settings), 1))(*[sp.to_c() for sp in settings])
+            status = _c.autodeco_generate_batch_samplers(handle, data, len(data), params, int(n), array,
+                                                         collect.callback, None, collect.reasons)
+        del keep
+        return collect.finish(status)
+
+    def generate_requests(self, prompts: Sequence, max_tokens: Union[int, Sequence[int]] = 256,
+                          stop: Union[None, str, Sequence[str]] = None, chat: bool = False,
+                          samplers: Optional[Sequence] = None) -> "list[BatchResult]":
+        """Continuous batching: one result per prompt, in order. At most n_seq_max prompts decode
+        at once, each step one forward pass for all of them, and a finished one's slot takes the
+        next prompt at once. Result i is exactly what generate(prompts[i]) gives on a fresh
+        context with samplers[i] (or this context's sampler with seed + i). `max_tokens`: one
+        limit for all or one per prompt. The context is empty afterwards (what it held is
+        discarded). cancel() from another thread stops every running and waiting prompt."""
+        count = len(prompts)
+        limits = [max_tokens] * count if isinstance(max_tokens, int) else list(max_tokens)
+        if len(limits) != count:
+            raise ValueError(f"{len(limits)} max_tokens for {count} prompts")
+        settings = None if samplers is None else [_sampler(s) for s in samplers]
+        if settings is not None and len(settings) != count:
+            raise ValueError(f"{len(settings)} samplers for {count} prompts")
+        handle = self._idle()
+        keep = []
+        requests = (_c.autodeco_request * max(count, 1))()
+        for i, p in enumerate(prompts):
+            data = self._prompt_bytes(p, chat)
+            params, kept = _generate_params(limits[i], stop)
+            keep += [data, kept]
+            requests[i].prompt = data
+            requests[i].prompt_len = len(data)
+            requests[i].params = params
+            if settings is not None:
+                c_sampler = settings[i].to_c()
+                keep.append(c_sampler)
+                requests[i].sampler = ctypes.pointer(c_sampler)
+        collect = _BatchCollector(handle, count)
+        status = _c.autodeco_generate_requests(handle, requests, count, collect.callback, None, collect.reasons)
+        del keep
+        return collect.finish(status)
+
+    def _prompt_bytes(self, prompt, chat: bool) -> bytes:
         if chat:
             messages = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else prompt
             prompt = self.model.apply_chat_template(messages, add_generation_prompt=True)
-        data = prompt.encode("utf-8") if isinstance(prompt, str) else bytes(prompt)
-        stops = [stop] if isinstance(stop, str) else list(stop or [])
-        stop_bytes = [s.encode("utf-8") for s in stops]
-        params = _c.autodeco_generate_default_params()
-        params.max_tokens = max_tokens
-        stop_arr = (ctypes.c_char_p * max(len(stop_bytes), 1))(*stop_bytes)
-        params.stop = ctypes.cast(stop_arr, ctypes.POINTER(ctypes.c_char_p)) if stop_bytes else None
-        params.n_stop = len(stop_bytes)
-        count = max(int(n), 0)
-        results = [BatchResult() for _ in range(count)]
-        texts = [[] for _ in range(count)]
-        failure = []
-
-        def on_token(seq, event_p, _user):
-            try:
-                ev = event_p.contents
-                r = results[seq]
-                r.tokens.append(ev.info.token)
-                r.temperatures.append(ev.info.temperature)
-                r.top_ps.append(ev.info.top_p)
-                if ev.text_len > 0:
-                    texts[seq].append(ctypes.string_at(ev.text, ev.text_len).decode("utf-8", "replace"))
-                return True
-            except BaseException as e:  # an exception must not unwind into the library
-                failure.append(e)
-                _c.autodeco_cancel(handle)
-                return False
-
-        callback = _c.autodeco_batch_callback(on_token)
-        reasons = (ctypes.c_int32 * max(count, 1))()
-        if settings is None:
-            status = _c.autodeco_generate_batch(handle, data, len(data), params, int(n), callback, None, reasons)
-        else:
-            array = (_c.autodeco_sampler_params * max(len(settings), 1))(*[sp.to_c() for sp in settings])
-            status = _c.autodeco_generate_batch_samplers(handle, data, len(data), params, int(n), array, callback,
-                                                         None, reasons)
-        if failure:
-            raise failure[0]
-        _check(status)
-        for i, r in enumerate(results):
-            r.text = "".join(texts[i])
-            r.stop_reason = STOP_REASONS.get(reasons[i], str(reasons[i]))
-        return results
+        return prompt.encode("utf-8") if isinstance(prompt, str) else bytes(prompt)
 
     def generate_text(self, prompt, max_tokens: int = 256, stop=None, chat: bool = False) -> str:
         """generate() joined into one string."""

@@ -56,6 +56,11 @@ class autodeco_generate_params(Structure):
     _fields_ = [("max_tokens", c_int32), ("stop", POINTER(c_char_p)), ("n_stop", c_int32)]
 
 
+class autodeco_request(Structure):
+    _fields_ = [("prompt", c_char_p), ("prompt_len", c_int32), ("params", autodeco_generate_params),
+                ("sampler", POINTER(autodeco_sampler_params))]
+
+
 # bool (*autodeco_token_callback)(const autodeco_generation_event *event, void *user_data)
 autodeco_token_callback = CFUNCTYPE(c_bool, POINTER(autodeco_generation_event), c_void_p)
 # bool (*autodeco_batch_callback)(int32_t seq, const autodeco_generation_event *event, void *user_data)
@@ -202,6 +207,11 @@ _fn("autodeco_generate_batch", c_int32, context_p, c_char_p, c_int32, autodeco_g
 #                                          void *user_data, int32_t *out_reasons)
 _fn("autodeco_generate_batch_samplers", c_int32, context_p, c_char_p, c_int32, autodeco_generate_params, c_int32,
     POINTER(autodeco_sampler_params), autodeco_batch_callback, c_void_p, POINTER(c_int32))
+# int32_t autodeco_generate_requests(autodeco_context *ctx, const autodeco_request *requests,
+#                                    int32_t n_requests, autodeco_batch_callback, void *user_data,
+#                                    int32_t *out_reasons)
+_fn("autodeco_generate_requests", c_int32, context_p, POINTER(autodeco_request), c_int32, autodeco_batch_callback,
+    c_void_p, POINTER(c_int32))
 # void autodeco_log_set(autodeco_log_callback callback, void *user_data)
 _fn("autodeco_log_set", None, autodeco_log_callback, c_void_p)
 
