@@ -296,8 +296,8 @@ INTEGER_TYPES = ["q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q4_k", "q5_k", "q6_k"]
 # VNNI level. The K-quants apply their sub-block scales with vpmaddwd and keep maddubs+madd.
 DOT_US_TYPES = ["q4_0", "q4_1", "q5_0", "q5_1", "q8_0"]
 # The several-vector forms of the integer row kernels (ck_matvec_rows: sequences decoding in
-# lockstep), dot2_/dot3_/dot4_<type>_<level>; the same checks as the one-vector kernels.
-MULTI = ["dot2", "dot3", "dot4"]
+# lockstep), dot2_ … dot8_<type>_<level>; the same checks as the one-vector kernels.
+MULTI = [f"dot{n}" for n in range(2, 9)]
 
 # The vocabulary statistics of the AutoDeco heads (stats.c): per block maximum, exponentials,
 # and q = p/Z with its entropy/moment sums (vmath.h's log), 8 lanes at the AVX2 level and 16
@@ -365,7 +365,7 @@ SWIFT_ELEMENT_FUNCTIONS = {
 # An element loop: innermost, makes no call, does float arithmetic.
 SWIFT_ORCHESTRATION = [
     "$s8AutoDeco11TransformerC7forward6tokens5count13computeLogits",
-    "$s8AutoDeco11TransformerC16forwardSequences6tokens6caches8position",
+    "$s8AutoDeco11TransformerC16forwardSequences6tokens6caches",
     # the fused-product overloads (the one-matrix ones may or may not be inlined into them)
     "$s8AutoDeco11LinearLayerC5apply_5input5batchyAA12FusedProductV",
     "$s8AutoDeco11LinearLayerC9applyRows_5input5countyAA12FusedProductV",

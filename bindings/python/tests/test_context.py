@@ -317,6 +317,73 @@ def test_generate_batch_with_a_sampler_per_sequence(model_with_heads):
     assert batch[0].tokens != batch[1].tokens
 
 
+REQUEST_PROMPTS = ["The capital of France is", "Once upon a time", "1, 2, 3,", "The capital of France is",
+                   "def add(a, b):", "The capital of France is", "Water boils at", "My favourite colour"]
+
+
+def test_generate_requests_equal_single_generations(model_with_heads):
+    # Continuous batching: 8 prompts (some repeated: shared prefill) through 3 slots, different
+    # limits and samplers; request i is exactly generate() on a fresh context with its sampler.
+    samplers = [{"mode": "autodeco", "seed": 3 + i} if i % 2 else
+                {"mode": "static", "temperature": 0.8, "top_p": 0.9, "seed": 3 + i} for i in range(8)]
+    limits = [12, 3, 20, 7, 1, 15, 9, 5]
+    with autodeco.Context(model_with_heads, n_ctx=256, n_threads=2, n_seq_max=3) as ctx:
+        ctx.decode(model_with_heads.tokenize("something already in the context"))
+        out = ctx.generate_batch(REQUEST_PROMPTS, max_tokens=limits, samplers=samplers, stop="\n\n")
+        assert ctx.n_past == 0   # the context is empty afterwards
+    assert len(out) == 8
+    for i, r in enumerate(out):
+        with autodeco.Context(model_with_heads, n_ctx=256, n_threads=1, sampler=samplers[i]) as one:
+            events = list(one.generate(REQUEST_PROMPTS[i], max_tokens=limits[i], stop="\n\n"))
+        assert r.tokens == [e.token for e in events], i
+        assert r.text == "".join(e.text for e in events), i
+        assert r.temperatures == pytest.approx([e.temperature for e in events], abs=0), i
+        assert r.top_ps == pytest.approx([e.top_p for e in events], abs=0), i
+        assert r.stop_reason == one.stop_reason, i
+    assert out[0].tokens != out[3].tokens   # same prompt, other seed and sampler
+
+
+def test_generate_requests_default_seeds_and_a_failing_request(model):
+    # Without samplers, request i draws with the context's sampler and seed + i. A prompt that
+    # does not fit the context ends that request alone (context_full, no tokens).
+    too_long = "word " * 80
+    with autodeco.Context(model, n_ctx=64, n_threads=2, n_seq_max=2,
+                          sampler=autodeco.SamplerParams(mode="static", temperature=1.0, seed=40)) as ctx:
+        out = ctx.generate_requests(["Once upon a time", too_long, "Once upon a time"], max_tokens=8)
+    assert out[1].stop_reason == "context_full" and out[1].tokens == []
+    assert [r.stop_reason for r in (out[0], out[2])] == ["max_tokens", "max_tokens"]
+    for i in (0, 2):
+        with autodeco.Context(model, n_ctx=64, n_threads=1,
+                              sampler=autodeco.SamplerParams(mode="static", temperature=1.0, seed=40 + i)) as one:
+            assert out[i].tokens == [e.token for e in one.generate("Once upon a time", max_tokens=8)]
+
+
+def test_generate_requests_cancel_stops_running_and_waiting(model):
+    with autodeco.Context(model, n_ctx=256, n_threads=1, n_seq_max=2, sampler="greedy") as ctx:
+        timer = threading.Timer(0.05, ctx.cancel)
+        timer.start()
+        out = ctx.generate_requests([PROMPT] * 6, max_tokens=200)
+        timer.join()
+        assert {r.stop_reason for r in out} == {"cancelled"}
+        assert sum(len(r.tokens) for r in out) < 6 * 200
+        # the context works afterwards
+        again = ctx.generate_requests([PROMPT], max_tokens=3)
+        assert again[0].stop_reason == "max_tokens" and len(again[0].tokens) == 3
+
+
+def test_generate_requests_errors(model):
+    with autodeco.Context(model, n_ctx=64, n_seq_max=2, sampler="greedy") as ctx:
+        with pytest.raises(ValueError, match="2 samplers for 3 prompts"):
+            ctx.generate_requests(["a", "b", "c"], samplers=["greedy", "greedy"])
+        with pytest.raises(autodeco.AutodecoError, match=r"requests\[1\].*empty"):
+            ctx.generate_requests(["a", ""])
+        with pytest.raises(autodeco.AutodecoError, match=r"requests\[0\].*temperature"):
+            ctx.generate_requests(["a"], samplers=[{"mode": "static", "temperature": -1.0}])
+        with pytest.raises(autodeco.AutodecoError, match="heads"):
+            ctx.generate_requests(["a"], samplers=["autodeco"])
+        assert ctx.generate_requests([]) == []
+
+
 def test_generate_batch_errors(model):
     with autodeco.Context(model, n_ctx=64, n_seq_max=2,
                           sampler=autodeco.SamplerParams(mode="greedy")) as ctx:
