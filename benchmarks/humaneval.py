@@ -5,6 +5,8 @@
     python3 benchmarks/humaneval.py run --config all --limit 10          # first 10 problems
     python3 benchmarks/humaneval.py run --config oracle --n 1            # the grid, shared batches
     python3 benchmarks/humaneval.py report --doc docs/evaluation.md
+    python3 benchmarks/humaneval.py run --tasks tasks/data/heldout.jsonl --config greedy   # the project's
+    python3 benchmarks/humaneval.py report --tasks tasks/data/heldout.jsonl --doc docs/evaluation.md  # held-out tasks
 
 `run` writes benchmarks/results/humaneval/<config>.jsonl, one line per problem as soon as it
 is done, and skips problems already there: stop it at any time and run the same command
@@ -43,7 +45,8 @@ def cmd_run(args) -> int:
         print(f"error: {', '.join(missing)} need AutoDeco heads: pass --heads DIR "
               f"(default {DEFAULT_HEADS} does not exist)", file=sys.stderr)
         return 2
-    problems = load_problems()[: args.limit] if args.limit else load_problems()
+    problems = load_task_problems(args.tasks) if args.tasks else load_problems()
+    problems = problems[: args.limit] if args.limit else problems
     limits = Limits(timeout=args.timeout)
     print(f"model {args.model}, heads {heads}, {len(problems)} problems, configs {[c.name for c in chosen]}, "
           f"n {args.n}, seed {args.seed}, max tokens {args.max_tokens}, threads {args.threads}, "
@@ -71,9 +74,25 @@ def cmd_run(args) -> int:
     return 0
 
 
+def load_task_problems(path: str) -> list:
+    """The tasks of a task-corpus file (tasks/data/*.jsonl) as problems, asked with the same
+    instruction as HumanEval's."""
+    sys.path.insert(0, str(ROOT / "tasks"))
+    from taskkit.corpus import as_problem, load_tasks
+    return [as_problem(t) for t in load_tasks(path)]
+
+
+def resolve_out(args) -> None:
+    """--out defaults to results/humaneval, or results/<name of the --tasks file>."""
+    if args.out is None:
+        args.out = str(HERE / "results" / pathlib.Path(args.tasks).stem) if args.tasks else str(DEFAULT_OUT)
+
+
 def cmd_report(args) -> int:
+    title = f"project tasks ({pathlib.Path(args.tasks).stem})" if args.tasks else "HumanEval"
+    block = f"{pathlib.Path(args.tasks).stem}-results" if args.tasks else "humaneval-results"
     text = report.write(pathlib.Path(args.out), pathlib.Path(args.doc) if args.doc else None,
-                        pathlib.Path(args.plot) if args.plot else None)
+                        pathlib.Path(args.plot) if args.plot else None, title=title, block=block)
     print(text)
     return 0
 
@@ -93,14 +112,16 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--model", default=str(DEFAULT_MODEL), help="GGUF model")
     r.add_argument("--heads", help=f"AutoDeco heads dir/file, or 'none' (default {DEFAULT_HEADS.relative_to(ROOT)} if present)")
     r.add_argument("--ctx-prompt", type=int, default=768, help="context positions reserved for the prompt")
-    r.add_argument("--out", default=str(DEFAULT_OUT), help="results directory")
+    r.add_argument("--out", help="results directory (default results/humaneval, or results/<tasks file name>)")
+    r.add_argument("--tasks", help="a task-corpus file (tasks/data/heldout.jsonl) instead of HumanEval")
     r.add_argument("--batch-limit", type=int, default=40,
                    help="with several configurations: most sequences per shared batch (default 40, at most 64)")
     r.add_argument("--one-by-one", action="store_true",
                    help="run the configurations one after another instead of sharing batches between them")
     r.set_defaults(func=cmd_run)
     s = sub.add_parser("report", help="tables and plot from the results")
-    s.add_argument("--out", default=str(DEFAULT_OUT), help="results directory")
+    s.add_argument("--out", help="results directory (default as for run)")
+    s.add_argument("--tasks", help="the task-corpus file the results are for (names the block and the plot)")
     s.add_argument("--doc", help="markdown file whose results block to replace (docs/evaluation.md)")
     s.add_argument("--plot", help="PNG/SVG plot of pass@1 per configuration")
     s.set_defaults(func=cmd_report)
@@ -109,6 +130,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
+    resolve_out(args)
     if getattr(args, "n", 1) < 1 or getattr(args, "n", 1) > 1000:
         parser().error("--n must be in 1..1000")
     if not 1 <= getattr(args, "batch_limit", 1) <= 64:

@@ -52,6 +52,7 @@ def cmd_sample(args) -> int:
     from evalkit.generate import Generator, has_requests
 
     tasks = load_tasks(args.tasks)
+    tasks = tasks[args.skip:]
     tasks = tasks[: args.limit] if args.limit else tasks
     split = pathlib.Path(args.tasks).stem
     sampler = {"mode": "static", "temperature": args.temperature, "top_p": args.top_p, "top_k": 0}
@@ -149,7 +150,8 @@ def main() -> int:
     ap.add_argument("--ctx", type=int, default=1024, help="context length (prompt + reply)")
     ap.add_argument("--timeout", type=float, default=10.0, help="seconds per test run")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--limit", type=int, help="only the first N tasks")
+    ap.add_argument("--skip", type=int, default=0, help="start at task N of the file")
+    ap.add_argument("--limit", type=int, help="only N tasks")
     ap.add_argument("--out", type=pathlib.Path, default=SAMPLES)
     ap.add_argument("--stats", action="store_true", help="print pass rates and throughput of the files in --out")
     ap.add_argument("--families", action="store_true", help="with --stats: pass rate per family")

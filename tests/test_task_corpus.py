@@ -18,6 +18,8 @@ from evalkit.problems import load_problems  # noqa: E402
 from evalkit.sandbox import Limits, run_tests  # noqa: E402
 from taskkit import family as F  # noqa: E402
 from taskkit.corpus import INSTRUCTIONS, load_tasks  # noqa: E402
+from taskkit.families import load_all  # noqa: E402
+from build import BATCHES  # noqa: E402
 
 DATA = ROOT / "tasks" / "data"
 NGRAM = 13
@@ -45,9 +47,16 @@ def test_sizes_families_and_disjoint_splits(corpus):
     assert len(held_fams) >= 10
     prompts = [t["prompt"] for t in train + held]
     assert len(set(prompts)) == len(prompts), "duplicate prompts"
-    # every family is spread over the split (interleaved), so a partial sampling run is balanced
-    first = train[: len(train_fams)]
-    assert {t["family"] for t in first} == train_fams
+    # Batches of families follow each other (ids of earlier tasks never change) and within a
+    # batch every family is spread over it (interleaved), so a partial sampling run is balanced.
+    F.registry() or load_all()
+    module = {name: fam.module for name, fam in F.registry().items()}
+    start = 0
+    for batch in BATCHES:
+        fams = {f for f in train_fams if module[f] in batch}
+        assert {t["family"] for t in train[start:start + len(fams)]} == fams, batch
+        start += sum(module[t["family"]] in batch for t in train)
+    assert start == len(train)
 
 
 def test_every_task_has_at_least_five_tests_and_a_wrong_solution(corpus):

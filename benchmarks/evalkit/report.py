@@ -16,7 +16,12 @@ from .configs import ORACLE_TEMPERATURES, ORACLE_TOP_PS, find, oracle_name
 from .results import load_all
 from .tokenstats import summarize
 
-BEGIN, END = "<!-- humaneval-results:begin -->", "<!-- humaneval-results:end -->"
+def markers(block: str = "humaneval-results") -> tuple:
+    """The BEGIN/END comments around a results block of a markdown document."""
+    return f"<!-- {block}:begin -->", f"<!-- {block}:end -->"
+
+
+BEGIN, END = markers()
 ORDER = ["greedy", "default", "recommended", "oracle", "meanshift", "autodeco"]
 RESAMPLES = 10_000
 
@@ -195,7 +200,8 @@ def common_table(data: dict) -> str:
     if not tasks:
         return "No problem is in every configuration's results yet."
     numbers = [task_number(t) for t in tasks]
-    span = (f"HumanEval/{numbers[0]}–{numbers[-1]}" if numbers == list(range(numbers[0], numbers[-1] + 1))
+    prefix = tasks[0].rsplit("/", 1)[0]
+    span = (f"{prefix}/{numbers[0]}–{numbers[-1]}" if numbers == list(range(numbers[0], numbers[-1] + 1))
             else f"{len(tasks)} problems")
     lines = [f"Over the {len(tasks)} problems that every row has ({span}):", "",
              "| configuration | pass@1 % | 95% CI |", "|---|---|---|"]
@@ -316,7 +322,7 @@ def markdown(data: dict, plot_name: Optional[str]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def plot(data: dict, path: pathlib.Path) -> bool:
+def plot(data: dict, path: pathlib.Path, title: str = "HumanEval") -> bool:
     """Bar chart of pass@1 with 95% CIs; False when nothing is measured yet."""
     import matplotlib
     matplotlib.use("Agg")
@@ -340,7 +346,7 @@ def plot(data: dict, path: pathlib.Path) -> bool:
     ax.bar(labels, means, yerr=[lo, hi], capsize=5, color="#4C72B0")
     ax.set_ylabel("pass@1 (%)")
     models = sorted({r["settings"].get("model", "?") for _, res in measured for r in res.rows})
-    ax.set_title(f"HumanEval ({len(common)} problems every row has), {', '.join(models)}\n"
+    ax.set_title(f"{title} ({len(common)} problems every row has), {', '.join(models)}\n"
                  "pass@1 with 95% bootstrap CI", fontsize=10)
     ax.set_ylim(0, min(100, max(m + h for m, h in zip(means, hi)) * 1.15 + 2))
     fig.tight_layout()
@@ -350,9 +356,12 @@ def plot(data: dict, path: pathlib.Path) -> bool:
     return True
 
 
-def write(out_dir: pathlib.Path, doc: Optional[pathlib.Path], plot_path: Optional[pathlib.Path]) -> str:
+def write(out_dir: pathlib.Path, doc: Optional[pathlib.Path], plot_path: Optional[pathlib.Path],
+          title: str = "HumanEval", block: str = "humaneval-results") -> str:
+    """The report of the results in out_dir: to out_dir/report.md, to the `block` of `doc` and
+    as a plot titled `title`."""
     data = build(out_dir)
-    plotted = plot(data, plot_path) if plot_path else False
+    plotted = plot(data, plot_path, title) if plot_path else False
     plot_ref = None
     if plotted and doc is not None:
         plot_ref = str(pathlib.Path(plot_path).resolve().relative_to(pathlib.Path(doc).resolve().parent))
@@ -361,14 +370,15 @@ def write(out_dir: pathlib.Path, doc: Optional[pathlib.Path], plot_path: Optiona
     text = markdown(data, plot_ref)
     (pathlib.Path(out_dir) / "report.md").write_text(text, encoding="utf-8")
     if doc is not None:
-        replace_block(pathlib.Path(doc), text)
+        replace_block(pathlib.Path(doc), text, block)
     return text
 
 
-def replace_block(doc: pathlib.Path, text: str) -> None:
-    """Puts `text` between the BEGIN/END markers of `doc`."""
+def replace_block(doc: pathlib.Path, text: str, block: str = "humaneval-results") -> None:
+    """Puts `text` between the markers of `block` in `doc`."""
+    begin, end = markers(block)
     content = doc.read_text(encoding="utf-8")
-    if BEGIN not in content or END not in content:
-        raise ValueError(f"{doc} has no {BEGIN} … {END} block to fill")
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
-    doc.write_text(pattern.sub(lambda _: BEGIN + "\n" + text + END, content), encoding="utf-8")
+    if begin not in content or end not in content:
+        raise ValueError(f"{doc} has no {begin} … {end} block to fill")
+    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
+    doc.write_text(pattern.sub(lambda _: begin + "\n" + text + end, content), encoding="utf-8")

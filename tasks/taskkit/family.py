@@ -43,6 +43,7 @@ class Family:
     make: Callable[[random.Random], Variant]
     topic: str                       # "strings", "lists", "numbers", "dicts", "parsing", ...
     source: str = "project"          # who wrote the task family
+    module: str = ""                 # the families module that defines it (e.g. "strings")
 
 
 _REGISTRY: Dict[str, Family] = {}
@@ -53,7 +54,7 @@ def family(name: str, topic: str, source: str = "project"):
     def register(make: Callable[[random.Random], Variant]) -> Callable[[random.Random], Variant]:
         if name in _REGISTRY:
             raise ValueError(f"task family {name!r} is registered twice")
-        _REGISTRY[name] = Family(name, make, topic, source)
+        _REGISTRY[name] = Family(name, make, topic, source, make.__module__.rsplit(".", 1)[-1])
         return make
     return register
 

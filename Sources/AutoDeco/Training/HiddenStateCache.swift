@@ -103,6 +103,8 @@ public final class HiddenStateCache {
 
     /// Runs `model` over every example not yet cached and appends its completion positions.
     /// Examples longer than the context are recorded empty (so they are not retried).
+    /// Consecutive examples that start alike (several answers to one prompt) share the keys and
+    /// values of their common beginning: only the rest is run again.
     /// `progress(done, total, positions)` is called after each example; returning false stops.
     public func fill(model: Model, examples: [TrainingExample], params: ContextParams,
                      progress: (Int, Int, Int) -> Bool = { _, _, _ in true }) throws {
@@ -112,11 +114,16 @@ public final class HiddenStateCache {
             let (ids, first) = try example.tokens(model: model)
             var hidden: [Float] = [], targets: [Int32] = []
             if ids.count - 1 <= params.contextLength && first >= 1 {
-                ctx.reset()
-                try ctx.feed(Array(ids.dropLast()))
+                // Keep the common prefix with what the context holds, up to the last prompt
+                // token (the first position whose hidden state is needed).
+                var keep = 0
+                let held = ctx.history
+                while keep < min(held.count, first - 1) && held[keep] == ids[keep] { keep += 1 }
+                try ctx.rewind(to: keep)
+                try ctx.feed(Array(ids[keep..<ids.count - 1]))
                 try ctx.evaluate { start, rows in
                     for r in 0..<rows.count / h {
-                        let position = start + r
+                        let position = keep + start + r
                         guard position >= first - 1 else { continue }
                         hidden += rows[r * h..<(r + 1) * h]
                         targets.append(ids[position + 1])
