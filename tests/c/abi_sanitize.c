@@ -607,11 +607,11 @@ static void test_cancel_races_generate(autodeco_model *model) {
 /* Batched generation: each sequence equals a single generate() on a fresh context seeded
  * seed + i, in the heads' own sampling mode, or with its own sampler; bad n_seq, bad
  * samplers and NULLs are errors. */
-typedef struct { collector seq[3]; } batch_collector;
+typedef struct { collector seq[5]; } batch_collector;
 
 static bool collect_batch(int32_t seq, const autodeco_generation_event *e, void *user_data) {
     batch_collector *b = user_data;
-    if (seq < 0 || seq >= 3) { atomic_fetch_add(&failures, 1); fprintf(stderr, "FAIL: bad sequence index %d\n", seq); return false; }
+    if (seq < 0 || seq >= 5) { atomic_fetch_add(&failures, 1); fprintf(stderr, "FAIL: bad sequence index %d\n", seq); return false; }
     return collect(e, &b->seq[seq]);
 }
 
@@ -681,6 +681,30 @@ static void test_generate_batch(autodeco_model *model) {
               AUTODECO_ERR_INVALID_ARGUMENT);
     CHECK_ERR(autodeco_generate_batch_samplers(ctx, thread_prompt, 5, gp, 4, grid, NULL, NULL, reasons),
               AUTODECO_ERR_INVALID_ARGUMENT);
+
+    /* Continuous batching: 5 requests of one prompt through the 3 slots (shared prompt, refilled
+     * slots), samplers of their own or the context's with seed + i; each equals generate(). */
+    grid[1].top_k = 0;
+    autodeco_request req[5];
+    for (int i = 0; i < 5; i++) {
+        req[i].prompt = thread_prompt;
+        req[i].prompt_len = (int32_t)strlen(thread_prompt);
+        req[i].params = gp;
+        req[i].sampler = i < 3 ? &grid[i] : NULL;
+    }
+    batch_collector r = {0};
+    int32_t req_reasons[5] = {-1, -1, -1, -1, -1};
+    CHECK_OK(autodeco_generate_requests(ctx, req, 5, collect_batch, &r, req_reasons));
+    for (int i = 0; i < 5; i++) {
+        autodeco_sampler_params sp = cp.sampler;
+        if (i < 3) sp = grid[i]; else sp.seed = 42 + (uint64_t)i;
+        check_single(model, cp, sp, &r.seq[i], req_reasons[i], "request equals single generation with its sampler");
+    }
+    CHECK_OK(autodeco_generate_requests(ctx, NULL, 0, NULL, NULL, NULL));
+    CHECK_ERR(autodeco_generate_requests(ctx, NULL, 2, NULL, NULL, NULL), AUTODECO_ERR_INVALID_ARGUMENT);
+    req[1].prompt = NULL;
+    CHECK_ERR(autodeco_generate_requests(ctx, req, 2, NULL, NULL, NULL), AUTODECO_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(autodeco_generate_requests(NULL, req, 1, NULL, NULL, NULL), AUTODECO_ERR_INVALID_ARGUMENT);
     autodeco_context_free(ctx);
     cp.n_seq_max = 65;
     ctx = NULL;
