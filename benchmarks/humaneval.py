@@ -10,8 +10,9 @@
 
 `run` writes benchmarks/results/humaneval/<config>.jsonl, one line per problem as soon as it
 is done, and skips problems already there: stop it at any time and run the same command
-again to continue. Several configurations run together: per problem, their samples share
-batches (each sequence with its own sampler and seed), with the same results as one by one.
+again to continue. Samples of several problems and configurations decode together by
+continuous batching (each sequence with its own sampler and seed; a finished sequence's slot
+takes the next one), with the same results as one by one.
 `report` reads those files and writes the tables (and the plot) of docs/evaluation.md, which
 describes the method."""
 import argparse
@@ -35,8 +36,8 @@ DEFAULT_OUT = HERE / "results" / "humaneval"
 
 
 def cmd_run(args) -> int:
-    from evalkit.generate import Generator, has_batch, has_mixed_batch
-    from evalkit.run import run_config, run_configs_together, settings_for
+    from evalkit.generate import Generator, has_batch, has_mixed_batch, has_requests
+    from evalkit.run import run_config, run_configs_requests, run_configs_together, settings_for
 
     chosen = configs.resolve(args.config or ["all"])
     heads = None if args.heads == "none" else (args.heads or (str(DEFAULT_HEADS) if DEFAULT_HEADS.exists() else None))
@@ -57,7 +58,10 @@ def cmd_run(args) -> int:
                                      args.max_tokens, args.timeout, args.threads) for c in chosen}
     try:
         start = time.monotonic()
-        if len(chosen) > 1 and has_mixed_batch() and not args.one_by_one:
+        if has_requests() and not args.one_by_one:
+            stores = run_configs_requests(gen, chosen, problems, pathlib.Path(args.out), settings, limits,
+                                          args.batch_limit, log=log)
+        elif len(chosen) > 1 and has_mixed_batch() and not args.one_by_one:
             stores = run_configs_together(gen, chosen, problems, pathlib.Path(args.out), settings, limits,
                                           args.batch_limit, log=log)
         else:
@@ -114,10 +118,12 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--ctx-prompt", type=int, default=768, help="context positions reserved for the prompt")
     r.add_argument("--out", help="results directory (default results/humaneval, or results/<tasks file name>)")
     r.add_argument("--tasks", help="a task-corpus file (tasks/data/heldout.jsonl) instead of HumanEval")
-    r.add_argument("--batch-limit", type=int, default=40,
-                   help="with several configurations: most sequences per shared batch (default 40, at most 64)")
+    r.add_argument("--batch-limit", type=int, default=16,
+                   help="most sequences decoded at once (continuous batching slots, or the shared batch of "
+                        "one problem's configurations with an older binding; default 16, at most 64)")
     r.add_argument("--one-by-one", action="store_true",
-                   help="run the configurations one after another instead of sharing batches between them")
+                   help="one configuration and one problem at a time (batches of one problem's n samples) "
+                        "instead of continuous batching across problems and configurations")
     r.set_defaults(func=cmd_run)
     s = sub.add_parser("report", help="tables and plot from the results")
     s.add_argument("--out", help="results directory (default as for run)")

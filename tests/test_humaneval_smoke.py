@@ -102,13 +102,14 @@ def test_a_redone_problem_gets_the_same_samples(smoke_run):
 
 
 def test_configurations_run_together_give_the_one_by_one_results(smoke_run, tmp_path):
-    """The smoke run drew its three configurations' samples in shared batches (a sampler and
-    seed per sequence); run one after another they must come out the same."""
+    """The smoke run drew its three configurations' samples of both problems by continuous
+    batching (a sampler and seed per sequence, slots refilled across problems); run one
+    configuration and one problem at a time they must come out the same."""
     out, args, first = smoke_run
-    assert "3 configurations together" in first.stdout
+    assert "3 configurations, continuous batching" in first.stdout
     apart = [tmp_path if a == out else a for a in args] + ["--one-by-one"]
     proc = harness(*apart)
-    assert "together" not in proc.stdout
+    assert "continuous batching" not in proc.stdout
     strip = lambda r: [{k: v for k, v in s.items() if not k.endswith("seconds")} for s in r["samples"]]
     for config in CONFIGS:
         assert [strip(r) for r in rows(tmp_path / f"{config}.jsonl")] == [strip(r) for r in rows(out / f"{config}.jsonl")]

@@ -8,7 +8,7 @@ from typing import Callable, Dict, List, Optional
 from . import results
 from .configs import DecodingConfig
 from .extract import program_from_reply
-from .generate import Generator, has_batch
+from .generate import Generator, has_batch, has_requests
 from .passk import pass_at_k
 from .problems import INSTRUCTION_VERSION, Problem
 from .sandbox import Limits, isolation_mode, run_tests
@@ -78,6 +78,54 @@ def run_config(gen: Generator, config: DecodingConfig, problems: List[Problem], 
     return store
 
 
+def _open_stores(configs: List[DecodingConfig], problems: List[Problem], out_dir: pathlib.Path,
+                 settings: Dict[str, dict], log: Callable[[str], None]) -> Dict[str, results.ResultsFile]:
+    """Each configuration's results file, with how many problems it still lacks."""
+    stores = {c.name: results.ResultsFile(results.path_for(out_dir, c.name), settings[c.name]) for c in configs}
+    for c in configs:
+        left = sum(p.task_id not in stores[c.name].done for p in problems)
+        log(f"[{c.name}] {len(problems) - left} of {len(problems)} problems already done, {left} to go "
+            f"-> {stores[c.name].path}")
+    return stores
+
+
+def run_configs_requests(gen: Generator, configs: List[DecodingConfig], problems: List[Problem],
+                         out_dir: pathlib.Path, settings: Dict[str, dict], limits: Limits, capacity: int,
+                         problems_per_call: int = 8,
+                         log: Callable[[str], None] = print) -> Dict[str, results.ResultsFile]:
+    """run_configs_together by continuous batching across problems (Generator.request_samples):
+    the samples of every configuration still missing each of `problems_per_call` problems go
+    through `capacity` slots together, so short replies never wait for long ones. Every sample
+    gets the seed it gets from run_config and is bitwise the same, so the lines are the same
+    (timings aside) and each way of running resumes the others'."""
+    stores = _open_stores(configs, problems, out_dir, settings, log)
+    todo = [p for p in problems if any(p.task_id not in stores[c.name].done for c in configs)]
+    log(f"{len(configs)} configurations, continuous batching over {capacity} slots: {len(todo)} problems to go")
+    max_tokens = settings[configs[0].name]["max_tokens"]
+    done = 0
+    for lo in range(0, len(todo), problems_per_call):
+        chunk = todo[lo:lo + problems_per_call]
+        jobs, owners = [], []
+        for problem in chunk:
+            for c in configs:
+                if problem.task_id in stores[c.name].done:
+                    continue
+                base = settings[c.name]["seed"] + SEED_STRIDE * problem.number
+                for k in range(settings[c.name]["n"]):
+                    jobs.append((problem.instruction(), c.sampler, base + k))
+                    owners.append((problem.task_id, c.name))
+        samples = gen.request_samples(jobs, max_tokens, capacity)
+        for problem in chunk:
+            done += 1
+            for c in configs:
+                mine = [s for s, owner in zip(samples, owners) if owner == (problem.task_id, c.name)]
+                if mine:
+                    share = sum(s.seconds for s in mine)
+                    _logged(log, stores[c.name], problem_row(problem, c, mine, share, settings[c.name], limits),
+                            done, len(todo))
+    return stores
+
+
 def run_configs_together(gen: Generator, configs: List[DecodingConfig], problems: List[Problem],
                          out_dir: pathlib.Path, settings: Dict[str, dict], limits: Limits, capacity: int,
                          log: Callable[[str], None] = print) -> Dict[str, results.ResultsFile]:
@@ -87,11 +135,7 @@ def run_configs_together(gen: Generator, configs: List[DecodingConfig], problems
     configuration gets the seed it gets from run_config, and batched sequences are exactly the
     single ones, so the lines are the same as run_config's (timings aside); each configuration
     keeps its own results file, and either way of running resumes the other's."""
-    stores = {c.name: results.ResultsFile(results.path_for(out_dir, c.name), settings[c.name]) for c in configs}
-    for c in configs:
-        left = sum(p.task_id not in stores[c.name].done for p in problems)
-        log(f"[{c.name}] {len(problems) - left} of {len(problems)} problems already done, {left} to go "
-            f"-> {stores[c.name].path}")
+    stores = _open_stores(configs, problems, out_dir, settings, log)
     todo = [p for p in problems if any(p.task_id not in stores[c.name].done for c in configs)]
     log(f"{len(configs)} configurations together, batches of at most {capacity} sequences: "
         f"{len(todo)} problems to go")
