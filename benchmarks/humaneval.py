@@ -47,6 +47,7 @@ def cmd_run(args) -> int:
               f"(default {DEFAULT_HEADS} does not exist)", file=sys.stderr)
         return 2
     problems = load_task_problems(args.tasks) if args.tasks else load_problems()
+    problems = problems[args.skip:]
     problems = problems[: args.limit] if args.limit else problems
     limits = Limits(timeout=args.timeout)
     print(f"model {args.model}, heads {heads}, {len(problems)} problems, configs {[c.name for c in chosen]}, "
@@ -109,7 +110,8 @@ def parser() -> argparse.ArgumentParser:
                    help="configuration (repeatable): all, oracle (the grid), " + ", ".join(configs.all_configs()))
     r.add_argument("--n", type=int, default=10, help="samples per problem (greedy always 1; default 10)")
     r.add_argument("--seed", type=int, default=1234, help="base seed: sample i of HumanEval/t uses seed+1000t+i")
-    r.add_argument("--limit", type=int, default=0, help="only the first N problems (smoke runs)")
+    r.add_argument("--skip", type=int, default=0, help="leave out the first N problems (a slice of a task file)")
+    r.add_argument("--limit", type=int, default=0, help="only the first N problems (after --skip; smoke runs)")
     r.add_argument("--max-tokens", type=int, default=512, help="most tokens per reply (default 512)")
     r.add_argument("--threads", type=int, default=2, help="engine threads (default 2)")
     r.add_argument("--timeout", type=float, default=10.0, help="seconds per test execution (default 10)")

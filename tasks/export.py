@@ -3,6 +3,7 @@
 
     python3 tasks/export.py tasks/data/samples/train-T1.jsonl            # -> tasks/data/verified/train-T1.*
     python3 tasks/export.py SAMPLES.jsonl --limit 600 --out DIR --name NAME
+    python3 tasks/export.py SAMPLES.jsonl --skip 2320 --limit 2720    # tasks 2,320-2,719 only
 
 Writes two files with the same trajectories:
 - NAME.jsonl, for `autodeco train-heads --data`: {"prompt", "completion", "end_of_turn", ...}, the
@@ -60,13 +61,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("samples", type=pathlib.Path, help="a results file of tasks/sample.py")
     ap.add_argument("--tasks", type=pathlib.Path, default=HERE / "data" / "train.jsonl")
+    ap.add_argument("--skip", type=int, default=0, help="leave out the first N tasks of the task file")
     ap.add_argument("--limit", type=int, help="only tasks among the first N of the task file")
     ap.add_argument("--out", type=pathlib.Path, default=HERE / "data" / "verified")
     ap.add_argument("--name", help="output name (default: the samples file's name)")
     args = ap.parse_args()
 
     tasks = load_tasks(args.tasks)
-    allowed = {t["task_id"] for t in (tasks[: args.limit] if args.limit else tasks)}
+    allowed = {t["task_id"] for t in (tasks[: args.limit] if args.limit else tasks)[args.skip:]}
     by_id = {t["task_id"]: t for t in tasks}
     rows = [r for r in results.read_lines(args.samples) if r["task_id"] in allowed]
     trajectories = verified(rows, by_id)

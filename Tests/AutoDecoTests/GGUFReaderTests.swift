@@ -3,7 +3,7 @@ import XCTest
 @testable import AutoDeco
 
 final class GGUFReaderTests: XCTestCase {
-    // Hyper-parameters from DESIGN.md section 6, read from the real files.
+    // Hyper-parameters of the two models scripts/fetch-models fetches, read from the real files.
     func testSmolLM2HyperParameters() throws {
         let file = try GGUFFile(path: try TestModels.require(TestModels.smollm2))
         XCTAssertEqual(file.version, 3)

@@ -39,7 +39,7 @@ final class HeadsTrainerTests: XCTestCase {
         return Setup(h: h, v: v, output: output, positions: try TrainingPositions(hiddenSize: h, hidden: hidden, targets: targets))
     }
 
-    /// The loss without masking, all in Double, straight from DESIGN.md section 10. The top-p
+    /// The loss without masking, all in Double, straight from docs/autodeco.md. The top-p
     /// head's T and statistics inputs are the detached values `features` ([count][5]).
     /// One head in Double: σ(W2 · relu(W1 · x + b1) + b2), tensors at offsets of `flat`.
     static func referenceHead(_ flat: [Double], _ x: [Double], _ w1: Int, _ b1: Int, _ w2: Int, _ b2: Int) -> Double {

@@ -1,7 +1,7 @@
 import XCTest
 @testable import AutoDeco
 
-/// The sampler against the exact nucleus distribution (DESIGN.md section 10: divide by T,
+/// The sampler against the exact nucleus distribution (docs/autodeco.md: divide by T,
 /// softmax, keep the smallest prefix reaching P, renormalise, draw).
 final class SamplerTests: XCTestCase {
     /// The exact distribution the sampler should draw from.

@@ -4,7 +4,7 @@ import Glibc
 import CBLAS
 import CKernels
 
-/// The two AutoDeco heads (DESIGN.md section 10; official layout Linear → ReLU → Linear → Sigmoid,
+/// The two AutoDeco heads (docs/autodeco.md; official layout Linear → ReLU → Linear → Sigmoid,
 /// hidden width 256). With H the model's hidden size, h the final normed hidden state and l
 /// the logits:
 ///

@@ -1,4 +1,4 @@
-/// Held-out scores under the soft top-p objective (DESIGN.md section 10), for the acceptance
+/// Held-out scores under the soft top-p objective (docs/autodeco.md), for the acceptance
 /// table: (a) T = 1, P = 1; (b) a fixed static pair; (c) the best static pair of a grid;
 /// (d) a static pair equal to the heads' mean T and P ("MeanShift"); (e) the heads per token.
 public struct NLLScore: Sendable {

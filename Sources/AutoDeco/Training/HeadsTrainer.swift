@@ -18,7 +18,7 @@ public struct BatchLoss: Sendable {
     public init() {}
 }
 
-/// Trains the AutoDeco heads on cached hidden states (DESIGN.md section 10), the base model
+/// Trains the AutoDeco heads on cached hidden states (docs/autodeco.md), the base model
 /// frozen. Loss = temperature loss + soft top-p loss. Gradients are analytic: T receives
 /// both losses (the top-p loss through p = softmax(l/T), the cumulative sum included); P the
 /// top-p loss. The top-p head's inputs T and the four statistics of softmax(l/(T+1e-8)) are

@@ -1,4 +1,4 @@
-/// Instruction control (DESIGN.md section 10; the paper's ranking objective). A control
+/// Instruction control (docs/autodeco.md; the paper's ranking objective). A control
 /// triple is one completion after three versions of its prompt: with a high-diversity
 /// instruction ("be creative"), with none, and with a low-diversity one ("be precise"). The
 /// heads see the instruction only through the hidden states, and should rank their

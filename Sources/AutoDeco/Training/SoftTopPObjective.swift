@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// The per-position AutoDeco losses (DESIGN.md section 10) and their derivatives with respect
+/// The per-position AutoDeco losses (docs/autodeco.md) and their derivatives with respect
 /// to the predicted T and P. Everything works on the logits sorted in descending order: the
 /// order of softmax(l / T) is the order of l for every T > 0, so one sort serves all T.
 /// Sums run in Double: the vocabulary is large and the gradient check needs the precision.
