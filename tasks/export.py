@@ -4,6 +4,8 @@
     python3 tasks/export.py tasks/data/samples/train-T1.jsonl            # -> tasks/data/verified/train-T1.*
     python3 tasks/export.py SAMPLES.jsonl --limit 600 --out DIR --name NAME
     python3 tasks/export.py SAMPLES.jsonl --skip 2320 --limit 2720    # tasks 2,320-2,719 only
+    python3 tasks/export.py benchmarks/results/heldout/default.jsonl --harness --tasks tasks/data/heldout.jsonl \
+        --name heldout-default                                        # held-out trajectories
 
 Writes two files with the same trajectories:
 - NAME.jsonl, for `autodeco train-heads --data`: {"prompt", "completion", "end_of_turn", ...}, the
@@ -25,22 +27,23 @@ import sys
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from taskkit.corpus import load_tasks, training_instruction  # noqa: E402
+from taskkit.corpus import as_problem, load_tasks, training_instruction  # noqa: E402
 from evalkit import results  # noqa: E402
 
 FENCE = "\n```"
 
 
-def trajectory(task: dict, sample: dict) -> dict:
+def trajectory(task: dict, sample: dict, harness: bool = False) -> dict:
     completion = sample["text"]
     end_of_turn = sample["stop_reason"] == "eog"
     if sample["stop_reason"] == "stop_string":
         completion += FENCE
-    return {"prompt": training_instruction(task), "completion": completion, "end_of_turn": end_of_turn,
+    prompt = as_problem(task).instruction() if harness else training_instruction(task)
+    return {"prompt": prompt, "completion": completion, "end_of_turn": end_of_turn,
             "task_id": task["task_id"], "family": task["family"], "seed": sample["seed"]}
 
 
-def verified(rows, tasks_by_id):
+def verified(rows, tasks_by_id, harness: bool = False):
     """(trajectory, …) of every distinct passing sample, in file order."""
     out = []
     for row in rows:
@@ -53,7 +56,7 @@ def verified(rows, tasks_by_id):
             if key in seen:
                 continue
             seen.add(key)
-            out.append(trajectory(task, s))
+            out.append(trajectory(task, s, harness))
     return out
 
 
@@ -65,13 +68,16 @@ def main() -> int:
     ap.add_argument("--limit", type=int, help="only tasks among the first N of the task file")
     ap.add_argument("--out", type=pathlib.Path, default=HERE / "data" / "verified")
     ap.add_argument("--name", help="output name (default: the samples file's name)")
+    ap.add_argument("--harness", action="store_true",
+                    help="SAMPLES is a results file of benchmarks/humaneval.py run --tasks (asked with the "
+                         "harness's instruction), e.g. held-out trajectories for autodeco eval-heads")
     args = ap.parse_args()
 
     tasks = load_tasks(args.tasks)
     allowed = {t["task_id"] for t in (tasks[: args.limit] if args.limit else tasks)[args.skip:]}
     by_id = {t["task_id"]: t for t in tasks}
     rows = [r for r in results.read_lines(args.samples) if r["task_id"] in allowed]
-    trajectories = verified(rows, by_id)
+    trajectories = verified(rows, by_id, args.harness)
     args.out.mkdir(parents=True, exist_ok=True)
     name = args.name or args.samples.stem
     ours, trl = args.out / f"{name}.jsonl", args.out / f"{name}.trl.jsonl"

@@ -125,3 +125,27 @@ def test_task_files_are_json_lines(corpus):
             for line in f:
                 row = json.loads(line)
                 assert set(row) == {f.name for f in F.dataclasses.fields(F.Task)}
+
+
+def test_rejected_tokens_are_where_a_failing_sample_leaves_every_passing_one():
+    """tasks/rejected.py on hand-made replies, with characters as tokens: the rejected token is
+    the first one no passing reply took after the same prefix; a failing reply that stays on a
+    passing path gives nothing; duplicates are kept once; tasks without a pass give nothing."""
+    import rejected
+    task = load_tasks(ROOT / "tasks" / "data" / "train.jsonl")[0]
+
+    def sample(text, status, seed=0):
+        return {"text": text, "status": status, "seed": seed}
+    row = {"task_id": task["task_id"], "samples": [
+        sample("abcd", "passed"), sample("abxy", "passed"),
+        sample("abcz", "failed", 1),     # leaves at index 3 (z after abc)
+        sample("abq", "failed", 2),      # leaves at index 2 (q after ab)
+        sample("abqr", "failed", 3),     # same departure as seed 2: kept once
+        sample("ab", "timeout", 4),      # a prefix of passing replies: never leaves
+        sample("zzz", "failed", 5),      # leaves at once
+    ]}
+    out = rejected.rejected_tokens(row, task, tokenize=list, detokenize="".join)
+    assert [(e["completion"], e["depth"], e["seed"]) for e in out] == [("abcz", 3, 1), ("abq", 2, 2), ("z", 0, 5)]
+    assert all(e["end_of_turn"] is False and e["prompt"] for e in out)
+    no_pass = {"task_id": task["task_id"], "samples": [sample("abc", "failed")]}
+    assert rejected.rejected_tokens(no_pass, task, tokenize=list, detokenize="".join) == []

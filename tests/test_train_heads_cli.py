@@ -145,6 +145,29 @@ def test_instruction_control_loss_is_reported_and_falls(tiny, tmp_path):
     assert mean(loss[-10:]) < 0.85 * mean(loss[:10])
 
 
+def test_rejected_tokens_are_trained_away(tiny, tmp_path):
+    """--rejected: each example's last completion token is one the sampler should avoid. Here the
+    rejected token is the true continuation's first token swapped for a later one of the same
+    completion, so the loss is not zero at the start; it must be reported every step, fall, and
+    be named in the heads' metadata."""
+    examples = [json.loads(line) for line in (tiny / "examples.jsonl").read_text().splitlines()]
+    rejected = tmp_path / "rejected.jsonl"
+    with open(rejected, "w") as f:
+        for e in examples:
+            words = e["completion"].split()
+            if len(words) >= 3:
+                f.write(json.dumps({"prompt": e["prompt"], "completion": words[0] + " " + words[2],
+                                    "end_of_turn": False}) + "\n")
+    steps, _ = train(tiny, tmp_path / "heads", "--rejected", rejected, "--rejected-weight", 5)
+    for s in steps:
+        assert set(s) == STEP_KEYS | {"rejected_loss"}
+    losses = [s["rejected_loss"] for s in steps]
+    assert all(x >= 0 for x in losses) and max(losses) > 0
+    assert mean(losses[-10:]) < 0.9 * mean(losses[:10]), losses
+    header = safetensors_parts(tmp_path / "heads" / "model.safetensors")[0]["__metadata__"]
+    assert header["autodeco.rejected_data"] == "rejected.jsonl" and header["autodeco.rejected_weight"] == "5.0"
+
+
 def test_static_initialisation_starts_at_the_best_constant_and_keeps_the_best_checkpoint(tiny, tmp_path):
     """Default settings: the heads start as the best static pair of the training positions, the
     validation split is scored before training and four times per epoch, and the written heads

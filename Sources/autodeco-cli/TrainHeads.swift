@@ -58,6 +58,17 @@ struct TrainHeads: ParsableCommand {
     var controlMarginT: Float = 0.1
     @Option(name: .customLong("control-margin-p"), help: "Ranking margin for P between neighbouring instructions.")
     var controlMarginP: Float = 0.02
+    @Option(help: """
+            Rejected tokens (JSONL prompt/completion, each completion ending at the token a failing sample took \
+            where it left every verified answer; tasks/rejected.py): a loss makes those tokens unlikely.
+            """)
+    var rejected: String?
+    @Option(name: .customLong("rejected-cache"), help: "Hidden-state cache of the rejected-token data (default: DIR/rejected.cache).")
+    var rejectedCache: String?
+    @Option(name: .customLong("rejected-weight"), help: "Weight of the rejected-token loss.")
+    var rejectedWeight: Double = 1
+    @Option(name: .customLong("rejected-rows"), help: "Rejected-token positions per optimizer step.")
+    var rejectedRows: Int = 16
     @Option(name: .customLong("temperature-loss-weight"),
             help: "Weight of the temperature loss (1 = official; 0 = T trained by the top-p loss only).")
     var temperatureLossWeight: Double = 1
@@ -118,6 +129,8 @@ struct TrainHeads: ParsableCommand {
         config.controlRows = controlRows
         config.controlMargins.temperature = controlMarginT
         config.controlMargins.topP = controlMarginP
+        config.rejectedWeight = rejectedWeight
+        config.rejectedRows = rejectedRows
         let stepsPerEpoch = (train.count + batchPositions - 1) / batchPositions
         config.totalSteps = max(stepsPerEpoch * epochs, 1)
         var initial = try AutoDecoHeads.randomlyInitialised(hiddenSize: base.config.dim, seed: seed)
@@ -148,9 +161,26 @@ struct TrainHeads: ParsableCommand {
                        + "\(held.groups.count) held out for validation")
         }
 
+        var rejectedCheck: (positions: TrainingPositions, indices: [Int])?
+        if let rejected {
+            let rejectedExamples = try TrainingExample.load(jsonl: rejected)
+            let path = rejectedCache ?? (out as NSString).appendingPathComponent("rejected.cache")
+            let rejectedStore = try fillHiddenStateCache(model: base, examples: rejectedExamples, path: path,
+                                                         threads: threads, contextLength: contextLength)
+            let positions = try rejectedStore.positions { $0 < rejectedExamples.count }
+            let isHeld = { (i: Int) -> Bool in ValidationSplit.isValidation(i, fraction: valFraction) }
+            let all = 0..<rejectedExamples.count
+            let trainRows = RejectedTokenObjective.lastPositions(positions, examples: all.filter { !isHeld($0) })
+            let heldRows = RejectedTokenObjective.lastPositions(positions, examples: all.filter(isHeld))
+            guard !trainRows.isEmpty else { throw ValidationError("no rejected-token positions in \(rejected)") }
+            trainer.setRejected(positions, indices: trainRows)
+            if !heldRows.isEmpty { rejectedCheck = (positions, heldRows) }
+            printError("rejected tokens: \(trainRows.count) for training, \(heldRows.count) held out for validation")
+        }
+
         // Validation score: the soft top-p objective on the validation split plus the weighted
-        // ranking loss on the held-out control prompts (what training minimises, less the
-        // auxiliary temperature loss).
+        // ranking loss on the held-out control prompts and the weighted rejected-token loss on
+        // the held-out rejected tokens (what training minimises, less the auxiliary temperature loss).
         var best = BestCheckpoint()
         let bar = ProgressBar(total: config.totalSteps, unit: "steps")
         func check() throws {
@@ -160,11 +190,16 @@ struct TrainHeads: ParsableCommand {
                 ControlEvaluation.rankingLoss($0.positions, triples: $0.triples, output: output, heads: trainer.heads,
                                               margins: config.controlMargins, pool: pool)
             }
-            let score = e.objective + controlWeight * (c ?? 0)
+            let r = rejectedCheck.map {
+                RejectedTokenObjective.meanLoss($0.positions, indices: $0.indices, output: output, heads: trainer.heads,
+                                                sortedHead: config.sortedHead, pool: pool)
+            }
+            let score = e.objective + controlWeight * (c ?? 0) + rejectedWeight * (r ?? 0)
             let improved = best.offer(trainer.heads, step: trainer.stepCount, score: score)
             try metricsLog?.checkpoint(trainer.stepCount, objective: e.objective, controlLoss: c, score: score, best: improved)
             bar.note(String(format: "checkpoint at step %d: validation objective %.5f%@, score %.5f%@",
-                              trainer.stepCount, e.objective, c.map { String(format: ", control %.4f", $0) } ?? "",
+                              trainer.stepCount, e.objective,
+                              (c.map { String(format: ", control %.4f", $0) } ?? "") + (r.map { String(format: ", rejected %.4f", $0) } ?? ""),
                               score, improved ? " (best)" : ""))
         }
         let interval = evalEvery > 0 ? evalEvery : max(stepsPerEpoch / 4, 1)
@@ -186,8 +221,10 @@ struct TrainHeads: ParsableCommand {
                 let rate = Double(positionsDone) / max(Date().timeIntervalSince(trainStart), 1e-9)
                 try metricsLog?.step(trainer.stepCount, epoch: epoch + 1,
                                      learningRate: config.learningRate(atStep: trainer.stepCount - 1),
-                                     loss: last, withControl: control != nil, positionsPerSecond: rate)
-                let rank = control == nil ? "" : String(format: " rank %.4f", last.controlLoss)
+                                     loss: last, withControl: control != nil, withRejected: rejected != nil,
+                                     positionsPerSecond: rate)
+                let rank = (control == nil ? "" : String(format: " rank %.4f", last.controlLoss))
+                    + (rejected == nil ? "" : String(format: " rejected %.4f", last.rejectedLoss))
                 bar.update(trainer.stepCount, detail: String(format: "loss %.4f (temp %.4f, top-p %.4f%@) T %.3f P %.3f  %.0f pos/s",
                                                              smoothed ?? 0, last.temperatureLoss, last.topPLoss, rank,
                                                              last.meanTemperature, last.meanTopP, rate))
@@ -230,6 +267,10 @@ struct TrainHeads: ParsableCommand {
             metadata += [("autodeco.control_data", (control as NSString).lastPathComponent),
                          ("autodeco.control_weight", "\(controlWeight)"),
                          ("autodeco.control_margins", "\(controlMarginT),\(controlMarginP)")]
+        }
+        if let rejected {
+            metadata += [("autodeco.rejected_data", (rejected as NSString).lastPathComponent),
+                         ("autodeco.rejected_weight", "\(rejectedWeight)")]
         }
         if val.count > 0 {
             let report = HeadsEvaluation.evaluate(val, output: output, heads: written, pool: pool)

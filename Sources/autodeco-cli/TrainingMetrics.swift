@@ -18,7 +18,7 @@ final class TrainingMetrics {
 
     /// `gradient_norm` is before clipping; `positions_per_second` is the average since training began.
     func step(_ step: Int, epoch: Int, learningRate: Float, loss: BatchLoss, withControl: Bool,
-              positionsPerSecond: Double) throws {
+              withRejected: Bool = false, positionsPerSecond: Double) throws {
         var fields: [(String, JSON)] = [
             ("step", .number(Double(step))),
             ("epoch", .number(Double(epoch))),
@@ -28,6 +28,7 @@ final class TrainingMetrics {
             ("top_p_loss", .number(loss.topPLoss)),
         ]
         if withControl { fields.append(("control_loss", .number(loss.controlLoss))) }
+        if withRejected { fields.append(("rejected_loss", .number(loss.rejectedLoss))) }
         fields += [
             ("mean_temperature", .number(loss.meanTemperature)),
             ("mean_top_p", .number(loss.meanTopP)),

@@ -130,6 +130,97 @@ final class HeadsTrainerTests: XCTestCase {
         }
     }
 
+    /// The rejected-token loss, mean over positions of −ln(max(1 − p̃[y], 1e-6)), in Double.
+    static func referenceRejectedLoss(_ s: Setup, flat: [Double], features: [[Double]]) -> Double {
+        let h = s.h, v = s.v, n = s.positions.count
+        let o = AutoDecoHeads.tensorOffsets(hiddenSize: h)
+        var total = 0.0
+        for k in 0..<n {
+            let hv = (0..<h).map { Double(s.positions.hidden[k * h + $0]) }
+            let l = (0..<v).map { r in (0..<h).reduce(0.0) { $0 + Double(s.output.weights[r * h + $1]) * hv[$1] } }
+            let y = Int(s.positions.targets[k])
+            let t = 2 * referenceHead(flat, hv, o[0], o[1], o[2], o[3])
+            let p = referenceHead(flat, hv + features[k], o[4], o[5], o[6], o[7])
+            let mx = l.max()!
+            let e = l.map { Foundation.exp(($0 - mx) / t) }
+            let z = e.reduce(0, +)
+            let probs = e.map { $0 / z }
+            let order = (0..<v).sorted { l[$0] > l[$1] || (l[$0] == l[$1] && $0 < $1) }
+            var mask = [Double](repeating: 0, count: v), c = 0.0
+            for i in order { c += probs[i]; mask[i] = Foundation.exp(-30 * max(c - p, 0)) }
+            let denom = zip(probs, mask).reduce(0.0) { $0 + $1.0 * $1.1 } + 1e-9
+            total += -Foundation.log(max(1 - probs[y] * mask[y] / denom, 1e-6))
+        }
+        return total / Double(n)
+    }
+
+    /// The detached top-p features (T and the four statistics) of every position.
+    static func detachedFeatures(_ s: Setup, heads: AutoDecoHeads) -> [[Double]] {
+        (0..<s.positions.count).map { k in
+            var l = [Float](repeating: 0, count: s.v), probs = [Float](repeating: 0, count: s.v)
+            let hk = Array(s.positions.hidden[k * s.h..<(k + 1) * s.h])
+            var scratch = [Float](repeating: 0, count: 256)
+            let t = heads.temperature(hidden: hk, scratch: &scratch)
+            hk.withUnsafeBufferPointer { hp in l.withUnsafeMutableBufferPointer { lp in
+                s.output.logits(hidden: hp.baseAddress!, count: 1, into: lp.baseAddress!)
+            } }
+            let st = DistributionStats.compute(logits: l, count: s.v, temperature: t, probs: &probs)
+            return [Double(t), Double(st.maxProbability), Double(st.entropy), Double(st.variance), Double(st.top5Sum)]
+        }
+    }
+
+    func testRejectedTokenGradientsMatchFiniteDifferences() throws {
+        // Flat logits and targets drawn at a high temperature keep p̃[b] away from 1, where the
+        // factor 1/(1 − p̃) would amplify the float32 rounding of the engine side.
+        let s = try Self.makeSetup(count: 12, targetT: 2.5, scale: 2, seed: 5)
+        var heads = try AutoDecoHeads.randomlyInitialised(hiddenSize: s.h, seed: 9)
+        heads.tempW2 = heads.tempW2.map { $0 * 8 }
+        heads.topPW2 = heads.topPW2.map { $0 * 8 }
+        heads.topPB2 = 1
+        var config = TrainerConfig()
+        config.batchPositions = 12
+        config.rejectedRows = 12
+        config.sortedHead = nil
+        let trainer = try HeadsTrainer(heads: heads, output: s.output, config: config, pool: ThreadPool(threads: 2))
+        trainer.setRejected(s.positions, indices: Array(0..<12))
+        var grad = [Float](repeating: 0, count: heads.flatParameters.count)
+        let loss = trainer.rejectedLossAndGradient(rows: Array(0..<12), into: &grad)
+        let features = Self.detachedFeatures(s, heads: heads)
+        let flat = heads.flatParameters.map(Double.init)
+        let ref = Self.referenceRejectedLoss(s, flat: flat, features: features)
+        XCTAssertGreaterThan(ref, 0.01)
+        XCTAssertEqual(loss, ref, accuracy: 1e-5 * abs(ref))
+        let sizes = AutoDecoHeads.tensorSizes(hiddenSize: s.h), offsets = AutoDecoHeads.tensorOffsets(hiddenSize: s.h)
+        var rng = RandomGenerator(seed: 4)
+        let eps = 1e-6
+        for (t, name) in AutoDecoHeads.tensorNames.enumerated() {
+            let tensorGrad = grad[offsets[t]..<offsets[t] + sizes[t]]
+            let scale = tensorGrad.map { abs(Double($0)) }.max() ?? 0
+            XCTAssertGreaterThan(scale, 0, name)
+            var worst = 0.0
+            for _ in 0..<min(20, sizes[t]) {
+                let i = offsets[t] + (sizes[t] == 1 ? 0 : Int(rng.next() % UInt64(sizes[t])))
+                var plus = flat, minus = flat
+                plus[i] += eps; minus[i] -= eps
+                let fd = (Self.referenceRejectedLoss(s, flat: plus, features: features)
+                          - Self.referenceRejectedLoss(s, flat: minus, features: features)) / (2 * eps)
+                worst = max(worst, abs(Double(grad[i]) - fd) / max(abs(fd), 1e-3 * scale, 1e-12))
+            }
+            print("rejected-token gradient check \(name): max relative error \(worst) (max |grad| \(scale))")
+            XCTAssertLessThan(worst, 1e-3, name)
+        }
+        // A step with rejected tokens lowers their loss.
+        config.learningRate = 1e-2
+        config.warmupSteps = 0
+        let stepper = try HeadsTrainer(heads: heads, output: s.output, config: config, pool: ThreadPool(threads: 2))
+        stepper.setRejected(s.positions, indices: Array(0..<12))
+        var before = [Float](repeating: 0, count: grad.count), after = before
+        let l0 = stepper.rejectedLossAndGradient(rows: Array(0..<12), into: &before)
+        for _ in 0..<20 { try stepper.step(s.positions, indices: Array(0..<1)[...]) }
+        let l1 = stepper.rejectedLossAndGradient(rows: Array(0..<12), into: &after)
+        XCTAssertLessThan(l1, l0)
+    }
+
     func testTrainingMovesTemperatureTowardOptimum() throws {
         let s = try Self.makeSetup(count: 4096, targetT: 0.5, seed: 11)
         var config = TrainerConfig()

@@ -13,6 +13,8 @@ public struct BatchLoss: Sendable {
     public var gradientNorm: Double = 0
     /// The instruction-control ranking loss (unweighted), 0 without control data.
     public var controlLoss: Double = 0
+    /// The rejected-token loss (unweighted), 0 without rejected tokens.
+    public var rejectedLoss: Double = 0
     public var total: Double { temperatureLoss + topPLoss }
 
     public init() {}
@@ -33,6 +35,7 @@ public final class HeadsTrainer {
     private var rng: RandomGenerator
     private let batch: HeadsBatch
     private var control: (positions: TrainingPositions, triples: ControlTriples, batch: HeadsBatch)?
+    private var rejected: (positions: TrainingPositions, indices: [Int], batch: HeadsBatch)?
 
     public init(heads: AutoDecoHeads, output: OutputProjection, config: TrainerConfig, pool: ThreadPool) throws {
         try config.validate()
@@ -56,6 +59,35 @@ public final class HeadsTrainer {
         let b = HeadsBatch(capacity: 3 * config.controlRows, hiddenSize: output.hiddenSize,
                            vocabSize: output.vocabSize, pool: batch.pool)
         control = (positions, triples, b)
+    }
+
+    /// Adds the rejected-token loss over positions `indices` of `positions` (each one's target
+    /// is a rejected token) to every following step: `rejectedRows` of them drawn per step.
+    public func setRejected(_ positions: TrainingPositions, indices: [Int]) {
+        guard !indices.isEmpty else { rejected = nil; return }
+        let b = HeadsBatch(capacity: config.rejectedRows, hiddenSize: output.hiddenSize,
+                           vocabSize: output.vocabSize, pool: batch.pool)
+        rejected = (positions, indices, b)
+    }
+
+    /// The mean rejected-token loss of positions `rows` (indices into the rejected set, at most
+    /// `rejectedRows`) and its gradient, added into `grad` scaled by `rejectedWeight`.
+    public func rejectedLossAndGradient(rows: [Int], into grad: inout [Float]) -> Double {
+        guard let (positions, indices, b) = rejected else { return 0 }
+        let picked = rows.filter { indices.indices.contains($0) }.prefix(config.rejectedRows).map { indices[$0] }
+        guard !picked.isEmpty else { return 0 }
+        b.load(positions, indices: picked[...], output: output, heads: heads, sortedHead: config.sortedHead)
+        let terms = b.rejectedLosses(gradients: true)
+        let n = b.count, scale = config.rejectedWeight / Double(n)
+        var dz = [Float](repeating: 0, count: n), du = dz, total = 0.0
+        for k in 0..<n {
+            let t = Double(b.temperatures[k]), p = Double(b.topPs[k])
+            total += terms[k].loss
+            dz[k] = Float(scale * terms[k].gradT * t * (1 - t / 2))
+            du[k] = Float(scale * terms[k].gradP * p * (1 - p))
+        }
+        backwardBoth(dz: dz, du: du, batch: b, into: &grad)
+        return total / Double(n)
     }
 
     /// The ranking loss of control rows `rows` (at most `controlRows`) and its gradient, added
@@ -179,6 +211,10 @@ public final class HeadsTrainer {
         if let c = control {
             let rows = (0..<config.controlRows).map { _ in Int(rng.next() % UInt64(c.triples.rows.count)) }
             loss.controlLoss = controlLossAndGradient(rows: rows, into: &grad)
+        }
+        if let r = rejected {
+            let rows = (0..<config.rejectedRows).map { _ in Int(rng.next() % UInt64(r.indices.count)) }
+            loss.rejectedLoss = rejectedLossAndGradient(rows: rows, into: &grad)
         }
         var sq = 0.0
         for g in grad { sq += Double(g) * Double(g) }

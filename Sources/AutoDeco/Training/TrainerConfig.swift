@@ -28,6 +28,9 @@ public struct TrainerConfig: Sendable {
     public var controlWeight: Double = 1
     public var controlRows = 16
     public var controlMargins = RankingObjective.Margins()
+    /// Rejected tokens (`RejectedTokenObjective`): weight of their loss and positions per step.
+    public var rejectedWeight: Double = 1
+    public var rejectedRows = 16
 
     public init() {}
 
@@ -35,7 +38,7 @@ public struct TrainerConfig: Sendable {
         guard learningRate > 0, learningRate.isFinite, (0..<1).contains(beta1), (0..<1).contains(beta2),
               epsilon > 0, weightDecay >= 0, warmupSteps >= 0, totalSteps > 0, clipNorm >= 0,
               batchPositions > 0, (0...1).contains(easyDropFraction), (sortedHead ?? 1) > 0,
-              controlWeight >= 0, temperatureLossWeight >= 0, controlRows > 0, controlMargins.temperature >= 0, controlMargins.topP >= 0 else {
+              controlWeight >= 0, temperatureLossWeight >= 0, rejectedWeight >= 0, rejectedRows > 0, controlRows > 0, controlMargins.temperature >= 0, controlMargins.topP >= 0 else {
             throw TrainingError.invalid("invalid trainer settings")
         }
     }
