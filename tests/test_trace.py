@@ -33,6 +33,8 @@ def test_json_trace_validates(smollm2, tmp_path):
         assert abs(t["temperature"] - t["predicted_temperature"]) < 1e-5
         assert abs(t["top_p"] - t["predicted_top_p"]) < 1e-5
     assert len({round(t["temperature"], 4) for t in tokens}) > 1
+    # Files are named, never by their path (a shared trace must not show the author's directories).
+    assert doc["model"] == smollm2.name and doc["heads"] == HEADS.name
     # A document missing a field is rejected (the schema can fail).
     broken = dict(doc)
     del broken["tokens"][0]["top_p"]

@@ -45,7 +45,9 @@ struct Trace: ParsableCommand {
             let ctx = try InferenceContext(model: model, params: modelOptions.contextParams(sampler: sampler))
             let userText = instruction.map { prompt + "\n\n" + $0 } ?? prompt
             let text = chat ? try model.chatPrompt(user: userText) : userText
-            var doc = TraceDocument(model: modelOptions.model, heads: model.defaultHeads?.source, prompt: userText,
+            // File names only: a trace is shared, and a path would show the author's home directory.
+            var doc = TraceDocument(model: (modelOptions.model as NSString).lastPathComponent,
+                                    heads: model.defaultHeads.map { ($0.source as NSString).lastPathComponent }, prompt: userText,
                                     instruction: instruction, sampler: describe(sampler), stopReason: "")
             var options = GenerationOptions()
             options.maxTokens = maxTokens
