@@ -40,6 +40,8 @@ def pipeline(qwen, tmp_path_factory):
     verified = tmp / "verified"
     export = run(sys.executable, TASKS / "export.py", samples / "train-T0.7.jsonl", "--tasks", tasks,
                  "--out", verified, "--name", "tiny")
+    rejected = run(sys.executable, TASKS / "rejected.py", samples / "train-T0.7.jsonl", "--tasks", tasks,
+                   "-m", qwen, "--out", verified, "--name", "tiny")
     heads = tmp / "heads"
     train = run(ROOT / "bin" / "autodeco", "train-heads", "-m", qwen, "--data", verified / "tiny.jsonl",
                 "--out", heads, "--epochs", 1, "--batch-positions", 32, "--val-fraction", 0.34, "--seed", 0,
@@ -48,7 +50,7 @@ def pipeline(qwen, tmp_path_factory):
     run(sys.executable, ROOT / "benchmarks" / "humaneval.py", "run", "--tasks", TASKS / "data" / "heldout.jsonl",
         "--model", qwen, "--heads", heads, "--limit", 2, "--n", 2, "--max-tokens", 48, "--threads", 2,
         "--out", evaluation, "--config", "autodeco", "--config", "meanshift")
-    return dict(tmp=tmp, samples=samples, first=first, again=again, verified=verified, export=export,
+    return dict(tmp=tmp, samples=samples, first=first, again=again, verified=verified, export=export, rejected=rejected,
                 heads=heads, train=train, evaluation=evaluation)
 
 
@@ -78,6 +80,26 @@ def test_export_writes_both_formats(pipeline):
         assert b["completion"] == [{"role": "assistant", "content": a["completion"]}]
         if not a["end_of_turn"]:
             assert a["completion"].endswith("\n```")
+
+
+def test_rejected_tokens_are_where_failing_samples_leave_the_passing_ones(pipeline, qwen):
+    """Every rejected-token line is a failing sample's reply cut just after a token that no
+    passing reply of its task took after the same tokens (checked on the model's tokens)."""
+    sys.path.insert(0, str(ROOT / "bindings" / "python"))
+    import autodeco
+    rows = {r["task_id"]: r for r in lines(pipeline["samples"] / "train-T0.7.jsonl")}
+    out = lines(pipeline["verified"] / "tiny.rejected.jsonl")
+    assert f"{len(out)} rejected tokens" in pipeline["rejected"].stdout
+    with autodeco.Model(qwen, find_heads=False) as model:
+        for e in out:
+            samples = rows[e["task_id"]]["samples"]
+            failing = [s for s in samples if s["seed"] == e["seed"]]
+            assert failing and failing[0]["status"] != "passed" and e["end_of_turn"] is False
+            path = model.tokenize(failing[0]["text"])[: e["depth"] + 1]
+            assert model.detokenize(path) == e["completion"]
+            for s in samples:
+                if s["status"] == "passed":
+                    assert model.tokenize(s["text"])[: e["depth"] + 1] != path
 
 
 def test_training_writes_loadable_heads(pipeline, qwen):
