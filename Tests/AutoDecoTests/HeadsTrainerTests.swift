@@ -52,106 +52,42 @@ final class HeadsTrainerTests: XCTestCase {
         return 1 / (1 + Foundation.exp(-out))
     }
 
-    static func referenceLoss(_ s: Setup, flat: [Double], features: [[Double]]) -> Double {
-        let h = s.h, v = s.v, n = s.positions.count
+    /// Per position, in Double: the DFT weight softmax(l)[y], CE(l / max(T, 0.01), y) and the
+    /// sampling probability of the target p̃[y] under the soft top-p mask.
+    static func referenceTerms(_ s: Setup, flat: [Double], features: [[Double]]) -> [(weight: Double, ce: Double, pTilde: Double)] {
+        let h = s.h, v = s.v
         let o = AutoDecoHeads.tensorOffsets(hiddenSize: h)
-        func mlp(_ x: [Double], _ w1: Int, _ b1: Int, _ w2: Int, _ b2: Int) -> Double {
-            referenceHead(flat, x, w1, b1, w2, b2)
-        }
-        var tempLoss = 0.0, topPLoss = 0.0
-        for k in 0..<n {
+        return (0..<s.positions.count).map { k in
             let hv = (0..<h).map { Double(s.positions.hidden[k * h + $0]) }
             let l = (0..<v).map { r in (0..<h).reduce(0.0) { $0 + Double(s.output.weights[r * h + $1]) * hv[$1] } }
             let y = Int(s.positions.targets[k])
-            let t = 2 * mlp(hv, o[0], o[1], o[2], o[3])
-            let p = mlp(hv + features[k], o[4], o[5], o[6], o[7])
+            let t = 2 * referenceHead(flat, hv, o[0], o[1], o[2], o[3])
+            let p = referenceHead(flat, hv + features[k], o[4], o[5], o[6], o[7])
             func softmax(_ temp: Double) -> [Double] {
                 let mx = l.max()!
                 let e = l.map { Foundation.exp(($0 - mx) / temp) }
                 let z = e.reduce(0, +)
                 return e.map { $0 / z }
             }
-            let weight = softmax(1)[y]
-            tempLoss += weight * -Foundation.log(softmax(max(t, 0.01))[y])
             let probs = softmax(t)
             let order = (0..<v).sorted { l[$0] > l[$1] || (l[$0] == l[$1] && $0 < $1) }
             var mask = [Double](repeating: 0, count: v), c = 0.0
             for i in order { c += probs[i]; mask[i] = Foundation.exp(-30 * max(c - p, 0)) }
             let denom = zip(probs, mask).reduce(0.0) { $0 + $1.0 * $1.1 } + 1e-9
-            topPLoss += -Foundation.log(probs[y] * mask[y] / denom + 1e-9) * weight
-        }
-        return tempLoss / Double(n) + topPLoss / Double(n)
-    }
-
-    func testGradientsMatchFiniteDifferences() throws {
-        let s = try Self.makeSetup(count: 16, targetT: 0.7, seed: 1)
-        var heads = try AutoDecoHeads.randomlyInitialised(hiddenSize: s.h, seed: 7)
-        // Spread the outputs so T and P vary across positions and the masks are active.
-        heads.tempW2 = heads.tempW2.map { $0 * 8 }
-        heads.topPW2 = heads.topPW2.map { $0 * 8 }
-        heads.topPB2 = 1
-        var config = TrainerConfig()
-        config.batchPositions = 16
-        let trainer = try HeadsTrainer(heads: heads, output: s.output, config: config, pool: ThreadPool(threads: 2))
-        let (loss, grad) = trainer.lossAndGradient(s.positions, indices: Array(0..<16)[...], maskDraws: nil)
-        // The detached top-p features at the current parameters.
-        var features: [[Double]] = []
-        for k in 0..<16 {
-            var l = [Float](repeating: 0, count: s.v), probs = [Float](repeating: 0, count: s.v)
-            let hk = Array(s.positions.hidden[k * s.h..<(k + 1) * s.h])
-            var scratch = [Float](repeating: 0, count: 256)
-            let t = heads.temperature(hidden: hk, scratch: &scratch)
-            hk.withUnsafeBufferPointer { hp in l.withUnsafeMutableBufferPointer { lp in
-                s.output.logits(hidden: hp.baseAddress!, count: 1, into: lp.baseAddress!)
-            } }
-            let st = DistributionStats.compute(logits: l, count: s.v, temperature: t, probs: &probs)
-            features.append([Double(t), Double(st.maxProbability), Double(st.entropy), Double(st.variance), Double(st.top5Sum)])
-        }
-        let flat = heads.flatParameters.map(Double.init)
-        let ref = Self.referenceLoss(s, flat: flat, features: features)
-        XCTAssertEqual(loss.total, ref, accuracy: 1e-5 * abs(ref))
-        let sizes = AutoDecoHeads.tensorSizes(hiddenSize: s.h), offsets = AutoDecoHeads.tensorOffsets(hiddenSize: s.h)
-        var rng = RandomGenerator(seed: 3)
-        let eps = 1e-6
-        for (t, name) in AutoDecoHeads.tensorNames.enumerated() {
-            let tensorGrad = grad[offsets[t]..<offsets[t] + sizes[t]]
-            let scale = tensorGrad.map { abs(Double($0)) }.max() ?? 0
-            var worst = 0.0
-            for _ in 0..<min(20, sizes[t]) {
-                let i = offsets[t] + (sizes[t] == 1 ? 0 : Int(rng.next() % UInt64(sizes[t])))
-                var plus = flat, minus = flat
-                plus[i] += eps; minus[i] -= eps
-                let fd = (Self.referenceLoss(s, flat: plus, features: features) - Self.referenceLoss(s, flat: minus, features: features)) / (2 * eps)
-                let err = abs(Double(grad[i]) - fd) / max(abs(fd), 1e-3 * scale, 1e-12)
-                worst = max(worst, err)
-            }
-            print("gradient check \(name): max relative error \(worst) (max |grad| \(scale))")
-            XCTAssertLessThan(worst, 1e-3, name)
+            return (softmax(1)[y], -Foundation.log(softmax(max(t, 0.01))[y]), probs[y] * mask[y] / denom)
         }
     }
 
-    /// The rejected-token loss, mean over positions of −ln(max(1 − p̃[y], 1e-6)), in Double.
+    /// The training loss without masking: mean DFT-weighted CE plus mean weighted soft top-p NLL.
+    static func referenceLoss(_ s: Setup, flat: [Double], features: [[Double]]) -> Double {
+        let terms = referenceTerms(s, flat: flat, features: features)
+        return terms.reduce(0.0) { $0 + $1.weight * $1.ce + -Foundation.log($1.pTilde + 1e-9) * $1.weight } / Double(terms.count)
+    }
+
+    /// The rejected-token loss, mean over positions of −ln(max(1 − p̃[y], 1e-6)).
     static func referenceRejectedLoss(_ s: Setup, flat: [Double], features: [[Double]]) -> Double {
-        let h = s.h, v = s.v, n = s.positions.count
-        let o = AutoDecoHeads.tensorOffsets(hiddenSize: h)
-        var total = 0.0
-        for k in 0..<n {
-            let hv = (0..<h).map { Double(s.positions.hidden[k * h + $0]) }
-            let l = (0..<v).map { r in (0..<h).reduce(0.0) { $0 + Double(s.output.weights[r * h + $1]) * hv[$1] } }
-            let y = Int(s.positions.targets[k])
-            let t = 2 * referenceHead(flat, hv, o[0], o[1], o[2], o[3])
-            let p = referenceHead(flat, hv + features[k], o[4], o[5], o[6], o[7])
-            let mx = l.max()!
-            let e = l.map { Foundation.exp(($0 - mx) / t) }
-            let z = e.reduce(0, +)
-            let probs = e.map { $0 / z }
-            let order = (0..<v).sorted { l[$0] > l[$1] || (l[$0] == l[$1] && $0 < $1) }
-            var mask = [Double](repeating: 0, count: v), c = 0.0
-            for i in order { c += probs[i]; mask[i] = Foundation.exp(-30 * max(c - p, 0)) }
-            let denom = zip(probs, mask).reduce(0.0) { $0 + $1.0 * $1.1 } + 1e-9
-            total += -Foundation.log(max(1 - probs[y] * mask[y] / denom, 1e-6))
-        }
-        return total / Double(n)
+        let terms = referenceTerms(s, flat: flat, features: features)
+        return terms.reduce(0.0) { $0 - Foundation.log(max(1 - $1.pTilde, 1e-6)) } / Double(terms.count)
     }
 
     /// The detached top-p features (T and the four statistics) of every position.
@@ -166,6 +102,50 @@ final class HeadsTrainerTests: XCTestCase {
             } }
             let st = DistributionStats.compute(logits: l, count: s.v, temperature: t, probs: &probs)
             return [Double(t), Double(st.maxProbability), Double(st.entropy), Double(st.variance), Double(st.top5Sum)]
+        }
+    }
+
+    /// Compares `grad` with central finite differences of `loss` at 20 random entries of every
+    /// tensor; returns nothing, asserts a relative error below 1e-3.
+    static func checkGradient(_ grad: [Float], at flat: [Double], hiddenSize h: Int, label: String,
+                              seed: UInt64, loss: ([Double]) -> Double) {
+        let sizes = AutoDecoHeads.tensorSizes(hiddenSize: h), offsets = AutoDecoHeads.tensorOffsets(hiddenSize: h)
+        var rng = RandomGenerator(seed: seed)
+        let eps = 1e-6
+        for (t, name) in AutoDecoHeads.tensorNames.enumerated() {
+            let tensorGrad = grad[offsets[t]..<offsets[t] + sizes[t]]
+            let scale = tensorGrad.map { abs(Double($0)) }.max() ?? 0
+            XCTAssertGreaterThan(scale, 0, name)
+            var worst = 0.0
+            for _ in 0..<min(20, sizes[t]) {
+                let i = offsets[t] + (sizes[t] == 1 ? 0 : Int(rng.next() % UInt64(sizes[t])))
+                var plus = flat, minus = flat
+                plus[i] += eps; minus[i] -= eps
+                let fd = (loss(plus) - loss(minus)) / (2 * eps)
+                worst = max(worst, abs(Double(grad[i]) - fd) / max(abs(fd), 1e-3 * scale, 1e-12))
+            }
+            print("\(label) gradient check \(name): max relative error \(worst) (max |grad| \(scale))")
+            XCTAssertLessThan(worst, 1e-3, name)
+        }
+    }
+
+    func testGradientsMatchFiniteDifferences() throws {
+        let s = try Self.makeSetup(count: 16, targetT: 0.7, seed: 1)
+        var heads = try AutoDecoHeads.randomlyInitialised(hiddenSize: s.h, seed: 7)
+        // Spread the outputs so T and P vary across positions and the masks are active.
+        heads.tempW2 = heads.tempW2.map { $0 * 8 }
+        heads.topPW2 = heads.topPW2.map { $0 * 8 }
+        heads.topPB2 = 1
+        var config = TrainerConfig()
+        config.batchPositions = 16
+        let trainer = try HeadsTrainer(heads: heads, output: s.output, config: config, pool: ThreadPool(threads: 2))
+        let (loss, grad) = trainer.lossAndGradient(s.positions, indices: Array(0..<16)[...], maskDraws: nil)
+        let features = Self.detachedFeatures(s, heads: heads)   // at the current parameters
+        let flat = heads.flatParameters.map(Double.init)
+        let ref = Self.referenceLoss(s, flat: flat, features: features)
+        XCTAssertEqual(loss.total, ref, accuracy: 1e-5 * abs(ref))
+        Self.checkGradient(grad, at: flat, hiddenSize: s.h, label: "training loss", seed: 3) {
+            Self.referenceLoss(s, flat: $0, features: features)
         }
     }
 
@@ -190,24 +170,8 @@ final class HeadsTrainerTests: XCTestCase {
         let ref = Self.referenceRejectedLoss(s, flat: flat, features: features)
         XCTAssertGreaterThan(ref, 0.01)
         XCTAssertEqual(loss, ref, accuracy: 1e-5 * abs(ref))
-        let sizes = AutoDecoHeads.tensorSizes(hiddenSize: s.h), offsets = AutoDecoHeads.tensorOffsets(hiddenSize: s.h)
-        var rng = RandomGenerator(seed: 4)
-        let eps = 1e-6
-        for (t, name) in AutoDecoHeads.tensorNames.enumerated() {
-            let tensorGrad = grad[offsets[t]..<offsets[t] + sizes[t]]
-            let scale = tensorGrad.map { abs(Double($0)) }.max() ?? 0
-            XCTAssertGreaterThan(scale, 0, name)
-            var worst = 0.0
-            for _ in 0..<min(20, sizes[t]) {
-                let i = offsets[t] + (sizes[t] == 1 ? 0 : Int(rng.next() % UInt64(sizes[t])))
-                var plus = flat, minus = flat
-                plus[i] += eps; minus[i] -= eps
-                let fd = (Self.referenceRejectedLoss(s, flat: plus, features: features)
-                          - Self.referenceRejectedLoss(s, flat: minus, features: features)) / (2 * eps)
-                worst = max(worst, abs(Double(grad[i]) - fd) / max(abs(fd), 1e-3 * scale, 1e-12))
-            }
-            print("rejected-token gradient check \(name): max relative error \(worst) (max |grad| \(scale))")
-            XCTAssertLessThan(worst, 1e-3, name)
+        Self.checkGradient(grad, at: flat, hiddenSize: s.h, label: "rejected-token", seed: 4) {
+            Self.referenceRejectedLoss(s, flat: $0, features: features)
         }
         // A step with rejected tokens lowers their loss.
         config.learningRate = 1e-2
