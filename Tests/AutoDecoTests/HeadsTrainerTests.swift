@@ -129,13 +129,18 @@ final class HeadsTrainerTests: XCTestCase {
         }
     }
 
-    func testGradientsMatchFiniteDifferences() throws {
-        let s = try Self.makeSetup(count: 16, targetT: 0.7, seed: 1)
-        var heads = try AutoDecoHeads.randomlyInitialised(hiddenSize: s.h, seed: 7)
-        // Spread the outputs so T and P vary across positions and the masks are active.
+    /// Random heads with their outputs spread, so T and P vary across positions and the masks are active.
+    static func spreadHeads(hiddenSize h: Int, seed: UInt64) throws -> AutoDecoHeads {
+        var heads = try AutoDecoHeads.randomlyInitialised(hiddenSize: h, seed: seed)
         heads.tempW2 = heads.tempW2.map { $0 * 8 }
         heads.topPW2 = heads.topPW2.map { $0 * 8 }
         heads.topPB2 = 1
+        return heads
+    }
+
+    func testGradientsMatchFiniteDifferences() throws {
+        let s = try Self.makeSetup(count: 16, targetT: 0.7, seed: 1)
+        let heads = try Self.spreadHeads(hiddenSize: s.h, seed: 7)
         var config = TrainerConfig()
         config.batchPositions = 16
         let trainer = try HeadsTrainer(heads: heads, output: s.output, config: config, pool: ThreadPool(threads: 2))
@@ -153,10 +158,7 @@ final class HeadsTrainerTests: XCTestCase {
         // Flat logits and targets drawn at a high temperature keep p̃[b] away from 1, where the
         // factor 1/(1 − p̃) would amplify the float32 rounding of the engine side.
         let s = try Self.makeSetup(count: 12, targetT: 2.5, scale: 2, seed: 5)
-        var heads = try AutoDecoHeads.randomlyInitialised(hiddenSize: s.h, seed: 9)
-        heads.tempW2 = heads.tempW2.map { $0 * 8 }
-        heads.topPW2 = heads.topPW2.map { $0 * 8 }
-        heads.topPB2 = 1
+        let heads = try Self.spreadHeads(hiddenSize: s.h, seed: 9)
         var config = TrainerConfig()
         config.batchPositions = 12
         config.rejectedRows = 12
