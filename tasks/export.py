@@ -3,7 +3,7 @@
 
     python3 tasks/export.py tasks/data/samples/train-T1.jsonl            # -> tasks/data/verified/train-T1.*
     python3 tasks/export.py SAMPLES.jsonl --limit 600 --out DIR --name NAME
-    python3 tasks/export.py SAMPLES.jsonl --skip 2320 --limit 2720    # tasks 2,320-2,719 only
+    python3 tasks/export.py SAMPLES.jsonl --skip 2320 --limit 400    # tasks 2,320-2,719 only
     python3 tasks/export.py benchmarks/results/heldout/default.jsonl --harness --tasks tasks/data/heldout.jsonl \
         --name heldout-default                                        # held-out trajectories
 
@@ -27,8 +27,7 @@ import sys
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from taskkit.corpus import as_problem, load_tasks, training_instruction  # noqa: E402
-from evalkit import results  # noqa: E402
+from taskkit.corpus import as_problem, load_tasks, results_for_slice, training_instruction  # noqa: E402
 
 FENCE = "\n```"
 
@@ -65,7 +64,7 @@ def main() -> int:
     ap.add_argument("samples", type=pathlib.Path, help="a results file of tasks/sample.py")
     ap.add_argument("--tasks", type=pathlib.Path, default=HERE / "data" / "train.jsonl")
     ap.add_argument("--skip", type=int, default=0, help="leave out the first N tasks of the task file")
-    ap.add_argument("--limit", type=int, help="only tasks among the first N of the task file")
+    ap.add_argument("--limit", type=int, help="only N tasks (after --skip), as tasks/sample.py")
     ap.add_argument("--out", type=pathlib.Path, default=HERE / "data" / "verified")
     ap.add_argument("--name", help="output name (default: the samples file's name)")
     ap.add_argument("--harness", action="store_true",
@@ -74,9 +73,8 @@ def main() -> int:
     args = ap.parse_args()
 
     tasks = load_tasks(args.tasks)
-    allowed = {t["task_id"] for t in (tasks[: args.limit] if args.limit else tasks)[args.skip:]}
     by_id = {t["task_id"]: t for t in tasks}
-    rows = [r for r in results.read_lines(args.samples) if r["task_id"] in allowed]
+    rows = results_for_slice(args.samples, tasks, args.skip, args.limit)
     trajectories = verified(rows, by_id, args.harness)
     args.out.mkdir(parents=True, exist_ok=True)
     name = args.name or args.samples.stem

@@ -2,7 +2,7 @@
 """Rejected tokens: where a failing sample leaves every verified answer to its task.
 
     python3 tasks/rejected.py tasks/data/samples/train-T0.7.jsonl     # -> tasks/data/verified/train-T0.7.rejected.jsonl
-    python3 tasks/rejected.py SAMPLES.jsonl --skip 2320 --limit 2720 --name NAME
+    python3 tasks/rejected.py SAMPLES.jsonl --skip 2320 --limit 400 --name NAME
 
 For every task with at least one passing and one failing sample, each sample's reply is
 tokenized with the model's own tokenizer and the passing replies form a prefix tree. A failing
@@ -29,8 +29,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "bindings" / "python"))
 
-from taskkit.corpus import load_tasks, training_instruction  # noqa: E402
-from evalkit import results  # noqa: E402
+from taskkit.corpus import load_tasks, results_for_slice, training_instruction  # noqa: E402
 
 DEFAULT_MODEL = pathlib.Path.home() / ".cache" / "autodeco" / "models" / "qwen2.5-coder-0.5b-instruct.gguf"
 
@@ -80,7 +79,7 @@ def main() -> int:
     ap.add_argument("--tasks", type=pathlib.Path, default=HERE / "data" / "train.jsonl")
     ap.add_argument("-m", "--model", type=pathlib.Path, default=DEFAULT_MODEL, help="GGUF model (its tokenizer)")
     ap.add_argument("--skip", type=int, default=0, help="leave out the first N tasks of the task file")
-    ap.add_argument("--limit", type=int, help="only tasks among the first N of the task file")
+    ap.add_argument("--limit", type=int, help="only N tasks (after --skip), as tasks/sample.py")
     ap.add_argument("--out", type=pathlib.Path, default=HERE / "data" / "verified")
     ap.add_argument("--name", help="output name (default: the samples file's name)")
     args = ap.parse_args()
@@ -88,9 +87,8 @@ def main() -> int:
     import autodeco
     model = autodeco.Model(str(args.model), find_heads=False)
     tasks = load_tasks(args.tasks)
-    allowed = {t["task_id"] for t in (tasks[: args.limit] if args.limit else tasks)[args.skip:]}
     by_id = {t["task_id"]: t for t in tasks}
-    rows = [r for r in results.read_lines(args.samples) if r["task_id"] in allowed]
+    rows = results_for_slice(args.samples, tasks, args.skip, args.limit)
     examples = []
     for row in rows:
         examples += rejected_tokens(row, by_id[row["task_id"]], model.tokenize, model.detokenize)

@@ -27,6 +27,15 @@ def load_tasks(path) -> List[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+def results_for_slice(results_path, tasks: List[dict], skip: int = 0, limit=None) -> List[dict]:
+    """The result lines (one per task) of `results_path` for tasks skip … skip + limit − 1 of
+    `tasks` (all after `skip` when limit is None), as tasks/sample.py --skip/--limit slices."""
+    from evalkit import results
+    chosen = tasks[skip:]
+    allowed = {t["task_id"] for t in (chosen[:limit] if limit else chosen)}
+    return [r for r in results.read_lines(results_path) if r["task_id"] in allowed]
+
+
 def task_number(task: dict) -> int:
     return int(task["task_id"].rsplit("/", 1)[1])
 
