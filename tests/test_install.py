@@ -35,6 +35,7 @@ def prefix(tmp_path_factory, libpath):
 def test_install_layout(prefix):
     assert (prefix / "lib" / "libautodeco.so").is_file()
     assert (prefix / "include" / "autodeco.h").read_text() == (ROOT / "include" / "autodeco.h").read_text()
+    assert (prefix / "include" / "autodeco_ffi.h").read_text() == (ROOT / "include" / "autodeco_ffi.h").read_text()
     pc = (prefix / "lib" / "pkgconfig" / "autodeco.pc").read_text()
     assert "Libs: -L${libdir} -lautodeco" in pc
     cfg = prefix / "lib" / "cmake" / "autodeco"
