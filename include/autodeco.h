@@ -75,7 +75,7 @@ typedef enum autodeco_status {
     AUTODECO_ERR_INVALID_TOKEN = -8,    /* a token id outside [0, n_vocab) */
     AUTODECO_ERR_INVALID_UTF8 = -9,     /* text that is not valid UTF-8 */
     AUTODECO_ERR_TEMPLATE = -10,        /* the chat template cannot be rendered */
-    AUTODECO_ERR_NO_HEADS = -11,        /* AutoDeco sampling asked for, no heads loaded */
+    AUTODECO_ERR_NO_HEADS = -11,        /* heads needed (OVERRIDE, MEAN, predict), none loaded */
     AUTODECO_ERR_BUFFER_TOO_SMALL = -12, /* the output did not fit; the needed size is reported */
     AUTODECO_ERR_INTERNAL = -99         /* a bug: please report it with the message */
 } autodeco_status;
@@ -96,7 +96,9 @@ typedef struct autodeco_model autodeco_model;
 typedef struct autodeco_model_params {
     /* AutoDeco heads to load with the model (safetensors file or directory), or NULL (default). */
     const char *heads_path;
-    /* With heads_path NULL: look for NAME.autodeco/ beside NAME.gguf (default true). */
+    /* With heads_path NULL: use the heads trained for this model, found by the identity their
+     * config.json records (architecture, shapes, GGUF name) in $AUTODECO_HEADS_PATH, as
+     * NAME.autodeco/ beside NAME.gguf, or among the installed heads (default true). */
     bool find_heads;
 } autodeco_model_params;
 
@@ -108,7 +110,7 @@ AUTODECO_API autodeco_model_params autodeco_model_default_params(void);
  * autodeco_model_free(); on error *out_model is NULL.
  * Errors: INVALID_ARGUMENT (NULL path or out_model), IO (cannot open), BAD_FORMAT (corrupt or
  * truncated file), UNSUPPORTED (architecture or tensor type this engine lacks; heads that do
- * not fit the model). */
+ * not fit the model or whose config.json records another model, the message naming both). */
 AUTODECO_API int32_t autodeco_model_load(const char *path, autodeco_model_params params,
                                          autodeco_model **out_model);
 
@@ -149,14 +151,16 @@ typedef struct autodeco_context autodeco_context;
 typedef enum autodeco_sampler_mode {
     AUTODECO_SAMPLER_GREEDY = 0,   /* the most likely token */
     AUTODECO_SAMPLER_STATIC = 1,   /* fixed temperature / top_k / top_p / min_p */
-    AUTODECO_SAMPLER_AUTODECO = 2, /* heads' T and P, scaled by temperature and top_p (1 = pure) */
+    AUTODECO_SAMPLER_AUTODECO = 2, /* heads' T and P, scaled by temperature and top_p (1 = pure);
+                                      greedy on a context without heads (the default policy) */
     AUTODECO_SAMPLER_OVERRIDE = 3, /* temperature and top_p replace the heads' predictions */
     AUTODECO_SAMPLER_MEAN = 4      /* static T, P = the heads' held-out average (MeanShift), scaled
                                       like AUTODECO; needs heads whose checkpoint records it */
 } autodeco_sampler_mode;
 
 typedef struct autodeco_sampler_params {
-    int32_t mode;               /* one of autodeco_sampler_mode; default AUTODECO */
+    int32_t mode;               /* one of autodeco_sampler_mode; default AUTODECO: AutoDeco
+                                   sampling with heads, greedy decoding without (never an error) */
     float temperature;          /* STATIC/OVERRIDE: T; AUTODECO: multiplier of the predicted T.
                                    0 means greedy. Range [0, 100]. Default 1. */
     float top_p;                /* STATIC/OVERRIDE: P in (0, 1]; AUTODECO: multiplier of the
@@ -225,8 +229,8 @@ AUTODECO_API int32_t autodeco_feed(autodeco_context *ctx, const int32_t *tokens,
 /* One forward pass over the queued tokens, then one token sampled with the context's
  * sampler: in AUTODECO mode the heads predict T and P from the same pass. The sampled token
  * is queued for the next step. Fills *out.
- * Errors: INVALID_ARGUMENT (NULL, nothing queued), CONTEXT_FULL, NO_HEADS (AUTODECO or
- * OVERRIDE mode without heads), CANCELLED. */
+ * Errors: INVALID_ARGUMENT (NULL, nothing queued), CONTEXT_FULL, NO_HEADS (OVERRIDE or MEAN
+ * mode without heads; AUTODECO mode without heads decodes greedily), CANCELLED. */
 AUTODECO_API int32_t autodeco_step(autodeco_context *ctx, autodeco_token_info *out);
 
 /* Samples from the current logits without running the model and without queuing the token
@@ -345,7 +349,8 @@ AUTODECO_API autodeco_generate_params autodeco_generate_default_params(void);
  * then generates with the context's sampler, calling `callback` (may be NULL) for every token.
  * Stores why it stopped in *out_reason (may be NULL). Cancellation is not an error: it returns
  * AUTODECO_OK with AUTODECO_STOP_CANCELLED.
- * Errors: INVALID_ARGUMENT, INVALID_UTF8, CONTEXT_FULL (prompt too long), NO_HEADS. */
+ * Errors: INVALID_ARGUMENT, INVALID_UTF8, CONTEXT_FULL (prompt too long), NO_HEADS (OVERRIDE
+ * or MEAN mode without heads). */
 AUTODECO_API int32_t autodeco_generate(autodeco_context *ctx, const char *prompt, int32_t prompt_len,
                                        autodeco_generate_params params, autodeco_token_callback callback,
                                        void *user_data, int32_t *out_reason);

@@ -126,13 +126,23 @@ def test_errors_do_not_kill_the_context(small):
         assert c.autodeco_step(ctx, None) == c.AUTODECO_ERR_INVALID_ARGUMENT
         info = c.autodeco_token_info()
         assert c.autodeco_step(ctx, ctypes.byref(info)) == c.AUTODECO_ERR_INVALID_ARGUMENT  # nothing queued
-        # AUTODECO mode without heads is a clear error.
+        # The default (AUTODECO) without heads decodes greedily; OVERRIDE without heads is an error.
         sp = c.autodeco_sampler_default_params()
         assert sp.mode == c.AUTODECO_SAMPLER_AUTODECO
         check(c.autodeco_context_set_sampler(ctx, sp))
         ok = (ctypes.c_int32 * 2)(100, 101)
         check(c.autodeco_feed(ctx, ok, 2))
+        check(c.autodeco_step(ctx, ctypes.byref(info)))
+        logits = c.autodeco_get_logits(ctx)
+        n_vocab = c.autodeco_model_n_vocab(small)
+        assert info.token == max(range(n_vocab), key=lambda i: logits[i])
+        assert (info.temperature, info.predicted_temperature, info.predicted_top_p) == (0, -1, -1)
+        c.autodeco_context_reset(ctx)
+        sp.mode = c.AUTODECO_SAMPLER_OVERRIDE
+        check(c.autodeco_context_set_sampler(ctx, sp))
+        check(c.autodeco_feed(ctx, ok, 2))
         assert c.autodeco_step(ctx, ctypes.byref(info)) == c.AUTODECO_ERR_NO_HEADS
+        sp.mode = c.AUTODECO_SAMPLER_AUTODECO
         sp.temperature = -1
         assert c.autodeco_context_set_sampler(ctx, sp) == c.AUTODECO_ERR_INVALID_ARGUMENT
         assert b"temperature" in c.autodeco_last_error()

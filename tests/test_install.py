@@ -36,6 +36,8 @@ def test_install_layout(prefix):
     assert (prefix / "lib" / "libautodeco.so").is_file()
     assert (prefix / "include" / "autodeco.h").read_text() == (ROOT / "include" / "autodeco.h").read_text()
     assert (prefix / "include" / "autodeco_ffi.h").read_text() == (ROOT / "include" / "autodeco_ffi.h").read_text()
+    for heads in (ROOT / "heads").glob("*.autodeco"):  # the shipped heads, found by the installed library
+        assert (prefix / "share" / "autodeco" / "heads" / heads.name / "model.safetensors").is_file()
     pc = (prefix / "lib" / "pkgconfig" / "autodeco.pc").read_text()
     assert "Libs: -L${libdir} -lautodeco" in pc
     cfg = prefix / "lib" / "cmake" / "autodeco"
@@ -92,7 +94,12 @@ def test_pip_install_carries_the_library(tmp_path, libpath, smollm2):
             "print(autodeco._lib.lib._name)\n"
             f"with autodeco.Model({str(smollm2)!r}, find_heads=False) as m, "
             "autodeco.Context(m, n_ctx=64, n_threads=1, sampler='greedy') as c:\n"
-            "    print(repr(c.generate_text('The capital of France is', max_tokens=3)))\n")
+            "    print(repr(c.generate_text('The capital of France is', max_tokens=3)))\n"
+            f"with autodeco.Model({str(smollm2)!r}) as m, autodeco.Context(m, n_ctx=64, n_threads=1) as c:\n"
+            "    print('heads', c.has_heads)\n")
     out = run(["python3", "-c", code], cwd=tmp_path, env=env)
     assert out.splitlines()[0] == str(target / "autodeco" / "lib" / "libautodeco.so")
     assert "Paris" in out
+    # The package carries the shipped heads, and its library finds them for the model.
+    assert (target / "autodeco" / "heads" / "smollm2-135m-instruct.autodeco" / "config.json").is_file()
+    assert "heads True" in out

@@ -139,8 +139,9 @@ CASES = {
     "heads wrong file": "c.autodeco_context_load_heads(ctx, MODEL_PATH)",
     "model with heads of wrong size": f"(setattr(mp, 'heads_path', {str(ROOT / 'Tests/AutoDecoTests/Fixtures/heads/qwen.safetensors')!r}.encode()), c.autodeco_model_load(MODEL_PATH, mp, ctypes.byref(ctypes.c_void_p())))[1]",
     # modes
-    "autodeco mode without heads": "(setattr(cp.sampler, 'mode', c.AUTODECO_SAMPLER_AUTODECO), c.autodeco_context_set_sampler(ctx, cp.sampler), c.autodeco_feed(ctx, ids, 2), c.autodeco_step(ctx, ctypes.byref(info)))[3]",
-    "failed autodeco step leaves the context unchanged": "(setattr(cp.sampler, 'mode', c.AUTODECO_SAMPLER_AUTODECO), c.autodeco_context_set_sampler(ctx, cp.sampler), c.autodeco_feed(ctx, ids, 2), c.autodeco_step(ctx, ctypes.byref(info)), c.autodeco_context_n_past(ctx) == 0 or sys.exit(3))[3]",
+    "override mode without heads": "(setattr(cp.sampler, 'mode', c.AUTODECO_SAMPLER_OVERRIDE), c.autodeco_context_set_sampler(ctx, cp.sampler), c.autodeco_feed(ctx, ids, 2), c.autodeco_step(ctx, ctypes.byref(info)))[3]",
+    "mean mode without heads": "(setattr(cp.sampler, 'mode', c.AUTODECO_SAMPLER_MEAN), c.autodeco_context_set_sampler(ctx, cp.sampler), c.autodeco_feed(ctx, ids, 2), c.autodeco_step(ctx, ctypes.byref(info)))[3]",
+    "failed override step leaves the context unchanged": "(setattr(cp.sampler, 'mode', c.AUTODECO_SAMPLER_OVERRIDE), c.autodeco_context_set_sampler(ctx, cp.sampler), c.autodeco_feed(ctx, ids, 2), c.autodeco_step(ctx, ctypes.byref(info)), c.autodeco_context_n_past(ctx) == 0 or sys.exit(3))[3]",
     "predict without heads": "(c.autodeco_decode(ctx, ids, 2), c.autodeco_predict(ctx, ctypes.byref(ctypes.c_float()), ctypes.byref(ctypes.c_float())))[1]",
     "step with nothing queued": "c.autodeco_step(ctx, ctypes.byref(info))",
 }

@@ -70,9 +70,7 @@ func fill(_ out: UnsafeMutablePointer<autodeco_token_info>, _ s: SampledToken, _
 
 @_cdecl("autodeco_sampler_default_params")
 public func autodeco_sampler_default_params() -> autodeco_sampler_params {
-    var p = SamplerParams()
-    p.mode = .autodeco
-    return p.cValue
+    SamplerParams().cValue  // the engine's defaults: AutoDeco with heads, greedy without
 }
 
 @_cdecl("autodeco_context_default_params")
@@ -211,7 +209,7 @@ public func autodeco_context_load_heads(_ ctx: OpaquePointer?, _ path: UnsafePoi
     guarded {
         let box = try ContextBox.from(ctx)
         let p = try cString(path, "path")
-        box.context.heads = try HeadsLoader.load(path: p, hiddenSize: box.context.model.config.dim)
+        box.context.heads = try HeadsLoader.load(path: p, for: HeadsIdentity(model: box.context.model))
     }
 }
 

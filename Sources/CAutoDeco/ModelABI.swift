@@ -58,8 +58,8 @@ public func autodeco_model_load_from_memory(_ data: UnsafeRawPointer?, _ size: I
         let file = try GGUFFile(bytes: bytes)
         var heads: AutoDecoHeads? = nil
         if params.heads_path != nil {
-            heads = try HeadsLoader.load(path: try cString(params.heads_path, "params.heads_path"),
-                                         hiddenSize: try ModelConfig(gguf: file).dim)
+            let identity = HeadsIdentity(config: try ModelConfig(gguf: file), modelName: file.value("general.name")?.stringValue)
+            heads = try HeadsLoader.load(path: try cString(params.heads_path, "params.heads_path"), for: identity)
         }
         let model = try Model(file: file, heads: heads)
         logLoaded(model, from: "memory (\(size) bytes)")
@@ -73,7 +73,7 @@ private func logLoaded(_ model: Model, from source: String) {
     if let h = model.defaultHeads {
         Log.info("AutoDeco heads: \(h.source.isEmpty ? "attached" : h.source)")
     } else {
-        Log.info("no AutoDeco heads (AutoDeco sampling needs autodeco_context_load_heads)")
+        Log.info("no AutoDeco heads found for this model: the default sampler decodes greedily (autodeco_context_load_heads attaches heads)")
     }
     Log.info("kernels: \(KernelLevel.current) (of \(KernelLevel.detected) on this CPU)")
 }

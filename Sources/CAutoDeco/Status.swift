@@ -72,7 +72,7 @@ func status(for error: Error) -> Status {
     case let e as HeadsError:
         switch e {
         case .notFound: return .io
-        case .missingTensor, .wrongShape: return .unsupported
+        case .missingTensor, .wrongShape, .wrongModel: return .unsupported
         }
     case is SafeTensorsError, is JSONError: return .badFormat
     case let e as TokenizerError:

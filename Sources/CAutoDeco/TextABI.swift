@@ -113,7 +113,7 @@ public func autodeco_apply_chat_template(_ model: OpaquePointer?, _ tmpl: Unsafe
 
 @_cdecl("autodeco_generate_default_params")
 public func autodeco_generate_default_params() -> autodeco_generate_params {
-    autodeco_generate_params(max_tokens: 256, stop: nil, n_stop: 0)
+    autodeco_generate_params(max_tokens: Int32(GenerationOptions().maxTokens), stop: nil, n_stop: 0)
 }
 
 @_cdecl("autodeco_generate")

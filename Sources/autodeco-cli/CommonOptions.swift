@@ -7,20 +7,26 @@ struct ModelOptions: ParsableArguments {
     @Option(name: [.customShort("m"), .customLong("model")], help: "Path to a .gguf file.")
     var model: String
 
-    @Option(help: "AutoDeco heads: a safetensors file or a directory (default: NAME.autodeco/ beside the model).")
+    @Option(help: """
+        AutoDeco heads: a safetensors file or a directory (default: the heads trained for this model, \
+        found in $AUTODECO_HEADS_PATH, as NAME.autodeco/ beside the model, or among the installed heads).
+        """)
     var heads: String?
 
+    @Flag(name: .customLong("no-heads"), help: "Do not look for AutoDeco heads (decode greedily unless a sampler is given).")
+    var noHeads = false
+
     @Option(name: [.customShort("t"), .customLong("threads")], help: "Worker threads (default: one per core).")
-    var threads: Int = 0
+    var threads: Int = ContextParams().threads
 
     @Option(name: .customLong("ctx"), help: "Context length in tokens.")
-    var contextLength: Int = 2048
+    var contextLength: Int = ContextParams().contextLength
 
     @Option(name: .customLong("batch"), help: "Most tokens per prefill pass.")
-    var batchSize: Int = 256
+    var batchSize: Int = ContextParams().batchSize
 
     func load() throws -> Model {
-        try Model(path: model, headsPath: heads)
+        try Model(path: model, headsPath: noHeads ? nil : heads, findHeads: !noHeads)
     }
 
     func contextParams(sampler: SamplerParams = SamplerParams()) -> ContextParams {
@@ -65,7 +71,9 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    /// AutoDeco when heads are available and no static value was asked for; else static.
+    /// The engine's default policy (AutoDeco with heads, greedy without) unless a value was asked
+    /// for: --temp/--top-p give static sampling, or scale (--autodeco-scale) or replace
+    /// (--override) the heads' predictions.
     func params(hasHeads: Bool) -> SamplerParams {
         var p = SamplerParams()
         p.seed = seed
@@ -73,15 +81,17 @@ struct SamplingOptions: ParsableArguments {
         p.minP = minP
         p.repetitionPenalty = repeatPenalty
         if greedy { p.mode = .greedy; return p }
-        p.temperature = temperature ?? 1
-        p.topP = topP ?? 1
+        p.temperature = temperature ?? p.temperature
+        p.topP = topP ?? p.topP
         if mean { p.mode = .mean; return p }
-        if hasHeads && (autodecoScale || (temperature == nil && topP == nil)) {
+        let values = temperature != nil || topP != nil
+        if hasHeads && (autodecoScale || !values) {
             p.mode = .autodeco
         } else if hasHeads && override {
             p.mode = .override
         } else {
-            p.mode = (temperature == nil && topP == nil && topK == 0 && minP == 0) ? .greedy : .staticSampling
+            // Without heads: the default policy, unless a static value was asked for.
+            p.mode = (!values && topK == 0 && minP == 0) ? .autodeco : .staticSampling
         }
         return p
     }

@@ -27,12 +27,12 @@ struct EvalHeads: ParsableCommand {
     @Option(name: [.customShort("t"), .customLong("threads")], help: "Threads (default: one per core).")
     var threads: Int = 0
     @Option(name: .customLong("ctx"), help: "Longest example in tokens (longer ones are skipped).")
-    var contextLength: Int = 2048
+    var contextLength: Int = ContextParams().contextLength
 
     func run() throws {
         guard data != nil || control != nil else { throw ValidationError("give --data, --control or both") }
         let base = try Model(path: model, findHeads: false)
-        let trained = try HeadsLoader.load(path: heads, hiddenSize: base.config.dim)
+        let trained = try HeadsLoader.load(path: heads, for: HeadsIdentity(model: base))
         let pool = ThreadPool(threads: threads > 0 ? threads : nil)
         let output = try OutputProjection(model: base)
         func load(_ file: String, cache: String?) throws -> ([TrainingExample], TrainingPositions) {

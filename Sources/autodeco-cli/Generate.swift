@@ -20,7 +20,7 @@ struct Generate: ParsableCommand {
     var system: String?
 
     @Option(name: [.customShort("n"), .customLong("n-predict")], help: "Most tokens to generate.")
-    var maxTokens: Int = 256
+    var maxTokens: Int = GenerationOptions().maxTokens
 
     @Option(name: .customLong("stop"), help: "Stop before this string (repeatable).")
     var stop: [String] = []
@@ -38,7 +38,7 @@ struct Generate: ParsableCommand {
         var text = prompt ?? readStandardInput()
         if chat { text = try model.chatPrompt(user: text, system: system) }
         let ids = try model.tokenizer.encode(text, parseSpecial: true)
-        if model.defaultHeads == nil && samplerParams.mode == .greedy && !sampling.greedy {
+        if model.defaultHeads == nil && samplerParams.mode == .autodeco {
             printError("note: no AutoDeco heads found (use --heads DIR); decoding greedily")
         }
         var options = GenerationOptions()

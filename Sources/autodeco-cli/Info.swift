@@ -30,6 +30,14 @@ struct Info: ParsableCommand {
             print("context:       \(c.contextLength)")
             print("rms eps:       \(c.rmsEps)")
             print("rope:          \(c.ropeStyle.rawValue), base \(c.ropeBase), dims \(c.ropeDim)")
+            // The heads `generate` and `trace` would use (found by model identity, not file name).
+            let identity = HeadsIdentity(config: c, modelName: file.value("general.name")?.stringValue)
+            do {
+                let found = try HeadsLoader.discover(forModel: model, identity: identity)
+                print("autodeco:      \(found ?? "no heads found for this model (--heads DIR, or $\(HeadsLoader.searchPathVariable))")")
+            } catch {
+                print("autodeco:      \(error)")
+            }
         } catch {
             print("architecture:  \(file.value("general.architecture")?.stringValue ?? "-") (\(error))")
         }

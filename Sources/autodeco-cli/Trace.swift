@@ -36,7 +36,7 @@ struct Trace: ParsableCommand {
     func run() throws {
         let model = try modelOptions.load()
         guard model.defaultHeads != nil else {
-            throw ValidationError("no AutoDeco heads: pass --heads DIR (or put NAME.autodeco/ beside the model)")
+            throw ValidationError("no AutoDeco heads found for this model: pass --heads DIR, or list their directory in $\(HeadsLoader.searchPathVariable)")
         }
         let sampler = sampling.params(hasHeads: true)
         let variants: [String?] = compare.isEmpty ? [nil] : compare.map { Optional($0) }

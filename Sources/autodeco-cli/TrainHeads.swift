@@ -45,7 +45,7 @@ struct TrainHeads: ParsableCommand {
     @Option(name: [.customShort("t"), .customLong("threads")], help: "Threads (default: one per core).")
     var threads: Int = 0
     @Option(name: .customLong("ctx"), help: "Longest example in tokens (longer ones are skipped).")
-    var contextLength: Int = 2048
+    var contextLength: Int = ContextParams().contextLength
     @Option(help: "Instruction-control triples (JSONL with group and diversity -1/0/1; see heads/README.md).")
     var control: String?
     @Option(name: .customLong("control-cache"), help: "Hidden-state cache of the control data (default: DIR/control.cache).")
@@ -287,21 +287,16 @@ struct TrainHeads: ParsableCommand {
             }
         }
         try written.safetensors(metadata: metadata).write(to: (out as NSString).appendingPathComponent("model.safetensors"))
-        let c = base.config
-        let configJSON = JSON.object([
+        // The official layout, plus the GGUF's name: heads are discovered by this identity.
+        var fields: [(String, JSON)] = [
             ("model_type", .string("autodeco")),
-            ("base_model_type", .string(c.architecture)),
             ("base_model_name_or_path", .string((model as NSString).lastPathComponent)),
             ("enable_temperature_head", .bool(true)),
             ("enable_top_p_head", .bool(true)),
             ("use_enhanced_features", .bool(true)),
-            ("hidden_size", .number(Double(c.dim))),
-            ("vocab_size", .number(Double(c.vocabSize))),
-            ("num_hidden_layers", .number(Double(c.layerCount))),
-            ("num_attention_heads", .number(Double(c.headCount))),
-            ("num_key_value_heads", .number(Double(c.kvHeadCount))),
-            ("intermediate_size", .number(Double(c.ffnDim))),
-        ])
+        ]
+        fields += HeadsIdentity(model: base).configFields
+        let configJSON = JSON.object(fields)
         try (configJSON.pretty + "\n").write(toFile: (out as NSString).appendingPathComponent("config.json"),
                                              atomically: true, encoding: .utf8)
         printError(String(format: "trained %d steps at %.0f positions/s; wrote %@ (%.0f s in all)",
@@ -342,7 +337,6 @@ func fillHiddenStateCache(model: Model, examples: [TrainingExample], path: Strin
     var params = ContextParams()
     params.threads = threads
     params.contextLength = contextLength
-    params.batchSize = 256
     let missing = examples.indices.filter { !store.contains(example: $0) }.count
     guard missing > 0 else { return store }
     printError("caching hidden states of \(missing) examples in \(path)")

@@ -158,7 +158,7 @@ final class BatchGenerationTests: XCTestCase {
         var bad = grid[0]
         bad.temperature = -1
         XCTAssertThrowsError(try batch(ctx, prompt: ids, options: [options], samplers: [bad]))
-        XCTAssertThrowsError(try batch(ctx, prompt: ids, options: [options], samplers: [sampler(.autodeco, 1, 1, seed: 0)])) {
+        XCTAssertThrowsError(try batch(ctx, prompt: ids, options: [options], samplers: [sampler(.override, 1, 1, seed: 0)])) {
             XCTAssertEqual($0 as? ContextError, .noHeads)
         }
         XCTAssertEqual(ctx.position, 0)
@@ -210,7 +210,7 @@ final class BatchGenerationTests: XCTestCase {
         XCTAssertThrowsError(try context(m, sampler: sp, sequences: 0))
         XCTAssertThrowsError(try context(m, sampler: sp, sequences: 65))
         var noHeads = sp
-        noHeads.mode = .autodeco
+        noHeads.mode = .override
         let bare = try context(m, sampler: noHeads, sequences: 2)
         bare.heads = nil
         XCTAssertThrowsError(try bare.generateBatch(prompt: ids, options: [GenerationOptions()]) { _, _ in true }) {

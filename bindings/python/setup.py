@@ -1,5 +1,7 @@
 """Copies the built libautodeco.so into the package (autodeco/lib/) when a wheel is built, so
-`scripts/build && pip install ./bindings/python` gives a self-contained install.
+`scripts/build && pip install ./bindings/python` gives a self-contained install, and the
+repository's shipped AutoDeco heads (heads/*.autodeco) into autodeco/heads/, where the library
+finds them for the models they were trained for.
 
 Where the library comes from: $AUTODECO_LIBRARY, else the repository's release build
 (../../.build/release/libautodeco.so). Without either, the package is installed without it and
@@ -35,6 +37,9 @@ class BuildPyWithLibrary(build_py):
         dest = pathlib.Path(self.build_lib) / "autodeco" / "lib"
         dest.mkdir(parents=True, exist_ok=True)
         shutil.copy2(lib, dest / "libautodeco.so")
+        for heads in sorted((HERE.parent.parent / "heads").glob("*.autodeco")):
+            target = pathlib.Path(self.build_lib) / "autodeco" / "heads" / heads.name
+            shutil.copytree(heads, target, dirs_exist_ok=True)
 
 
 class NativeDistribution(Distribution):

@@ -403,16 +403,24 @@ static void test_decoding(autodeco_model *model, autodeco_model *headless) {
     CHECK(autodeco_context_has_heads(ctx), "heads reloaded");
     autodeco_context_free(ctx);
 
-    /* The headless model: AutoDeco needs heads; loading them into the context fixes it. */
+    /* The headless model: AUTODECO falls back to greedy, OVERRIDE and predict need heads;
+     * loading them into the context fixes it. */
     if (!headless) return;
     ctx = new_context(headless, AUTODECO_SAMPLER_AUTODECO, 1);
     if (!ctx) return;
     CHECK(!autodeco_context_has_heads(ctx), "no heads from memory");
     CHECK_OK(autodeco_feed(ctx, ids, n));
-    CHECK_ERR(autodeco_step(ctx, &info), AUTODECO_ERR_NO_HEADS);
+    CHECK_OK(autodeco_step(ctx, &info));
+    CHECK(info.temperature == 0 && info.predicted_temperature == -1, "AUTODECO without heads is greedy");
     CHECK_OK(autodeco_decode(ctx, ids, 1));
     CHECK_ERR(autodeco_predict(ctx, &t, &p), AUTODECO_ERR_NO_HEADS);
-    CHECK_ERR(generate(ctx, "Hi", 2, NULL, 0, NULL, NULL), AUTODECO_ERR_NO_HEADS);
+    CHECK_OK(generate(ctx, "Hi", 2, NULL, 0, NULL, NULL));
+    {
+        autodeco_sampler_params sp = autodeco_sampler_default_params();
+        sp.mode = AUTODECO_SAMPLER_OVERRIDE;
+        CHECK_OK(autodeco_context_set_sampler(ctx, sp));
+        CHECK_ERR(generate(ctx, "Hi", 2, NULL, 0, NULL, NULL), AUTODECO_ERR_NO_HEADS);
+    }
     CHECK_OK(autodeco_context_load_heads(ctx, heads_path));
     CHECK_OK(autodeco_predict(ctx, &t, &p));
     autodeco_context_free(ctx);

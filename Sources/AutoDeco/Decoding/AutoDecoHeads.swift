@@ -206,12 +206,15 @@ public enum HeadsError: Error, CustomStringConvertible, Equatable {
     case missingTensor(String)
     case wrongShape(String)
     case notFound(String)
+    /// The checkpoint records another model than the one it is loaded for.
+    case wrongModel(String)
 
     public var description: String {
         switch self {
         case let .missingTensor(n): return "AutoDeco heads lack tensor '\(n)'"
         case let .wrongShape(s): return "AutoDeco heads do not fit this model: \(s)"
         case let .notFound(s): return "no AutoDeco heads found: \(s)"
+        case let .wrongModel(s): return "AutoDeco heads for another model: \(s)"
         }
     }
 }

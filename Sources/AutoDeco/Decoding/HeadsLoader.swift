@@ -37,6 +37,15 @@ public enum HeadsLoader {
         return heads
     }
 
+    /// Loads heads from `path` for a model of identity `model`: refused with a message naming
+    /// both models when the checkpoint's config.json records another model.
+    public static func load(path: String, for model: HeadsIdentity) throws -> AutoDecoHeads {
+        if isDirectory(path), let trained = HeadsIdentity.read(directory: path), let why = trained.mismatch(with: model) {
+            throw HeadsError.wrongModel("\(path): \(why), and this model is \(model)")
+        }
+        return try load(path: path, hiddenSize: model.hiddenSize)
+    }
+
     /// The conventional heads directory for a model file: `dir/NAME.autodeco/` beside
     /// `dir/NAME.gguf`, if it exists.
     public static func defaultDirectory(forModel modelPath: String) -> String? {
@@ -44,6 +53,78 @@ public enum HeadsLoader {
         if base.hasSuffix(".gguf") { base.removeLast(5) }
         let candidate = base + ".autodeco"
         return isDirectory(candidate) ? candidate : nil
+    }
+
+    /// The variable that lists extra heads locations (colon-separated).
+    public static let searchPathVariable = "AUTODECO_HEADS_PATH"
+
+    /// Finds the heads for the model at `modelPath` whose identity is `model`, looking in order:
+    /// 1. each entry of `$AUTODECO_HEADS_PATH`: a heads directory, or a directory of them;
+    /// 2. `NAME.autodeco/` beside `NAME.gguf` (whatever it records must fit: a mismatch is an error);
+    /// 3. the installed heads: `share/autodeco/heads/` and `heads/` above the directory of the
+    ///    library (or program) this code runs in, which covers `cmake --install` prefixes, the
+    ///    Python package and a source checkout built with `scripts/build`.
+    /// Only heads whose config.json records a fitting model are taken from 1 and 3; among fitting
+    /// ones the first whose recorded GGUF name equals the model's wins, else the first.
+    public static func discover(forModel modelPath: String, identity model: HeadsIdentity) throws -> String? {
+        var fitting: [(path: String, sameName: Bool)] = []
+        func consider(_ dir: String, requireIdentity: Bool) throws {
+            guard isDirectory(dir), !fitting.contains(where: { $0.path == dir }) else { return }
+            guard let trained = HeadsIdentity.read(directory: dir) else {
+                if !requireIdentity { fitting.append((dir, false)) }
+                return
+            }
+            if let why = trained.mismatch(with: model) {
+                if !requireIdentity { throw HeadsError.wrongModel("\(dir): \(why), and this model is \(model)") }
+                return
+            }
+            fitting.append((dir, trained.modelName != nil && trained.modelName == model.modelName))
+        }
+        func considerAll(in dir: String) throws {
+            if HeadsIdentity.read(directory: dir) != nil { try consider(dir, requireIdentity: true); return }
+            for name in listDirectory(dir).sorted() where name.hasSuffix(".autodeco") {
+                try consider(dir + "/" + name, requireIdentity: true)
+            }
+        }
+        if let list = getenv(searchPathVariable).map({ String(cString: $0) }) {
+            for entry in list.split(separator: ":") where !entry.isEmpty { try considerAll(in: String(entry)) }
+        }
+        if let beside = defaultDirectory(forModel: modelPath) { try consider(beside, requireIdentity: false) }
+        for dir in installedDirectories() { try considerAll(in: dir) }
+        return (fitting.first(where: { $0.sameName }) ?? fitting.first)?.path
+    }
+
+    /// `A/share/autodeco/heads` and `A/heads` for the directory holding this code's image and
+    /// its ancestors, nearest first (four levels: `.build/<triple>/release/` to the checkout).
+    static func installedDirectories() -> [String] {
+        guard let image = imagePath(), let real = realpath(image, nil) else { return [] }
+        defer { free(real) }
+        var dir = String(cString: real)
+        var out: [String] = []
+        for _ in 0..<4 {
+            guard let slash = dir.lastIndex(of: "/"), slash != dir.startIndex else { break }
+            dir = String(dir[..<slash])
+            out.append(dir + "/share/autodeco/heads")
+            out.append(dir + "/heads")
+        }
+        return out
+    }
+
+    /// The file this code was loaded from (libautodeco.so, or a program linking it statically):
+    /// the mapping of /proc/self/maps that holds this image's header.
+    static func imagePath() -> String? {
+        let address = UInt(bitPattern: #dsohandle)
+        guard let bytes = HeadsIdentity.readSmallFile("/proc/self/maps", limit: 16 << 20) else { return nil }
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+            guard fields.count == 6, let dash = fields[0].firstIndex(of: "-"),
+                  let lo = UInt(fields[0][..<dash], radix: 16),
+                  let hi = UInt(fields[0][fields[0].index(after: dash)...], radix: 16),
+                  lo <= address, address < hi else { continue }
+            let path = String(fields[5].drop(while: { $0 == " " }))
+            return path.hasPrefix("/") ? path : nil
+        }
+        return nil
     }
 
     static func isDirectory(_ path: String) -> Bool {

@@ -1,5 +1,9 @@
 /// How the next token is chosen. `autodeco` uses the heads' per-token temperature and top-p;
-/// the static modes are the baselines it is compared against (and the fallback without heads).
+/// the static modes are the baselines it is compared against.
+///
+/// The default policy, the same in Swift, C, Python and the CLI: mode `autodeco`, which samples
+/// with the heads' predictions when the context has heads and decodes greedily when it has none
+/// (a small model's best static choice for pass@1-style tasks; never an error).
 public struct SamplerParams: Sendable, Equatable {
     public enum Mode: Int32, Sendable {
         /// The highest-logit token.
@@ -7,7 +11,7 @@ public struct SamplerParams: Sendable, Equatable {
         /// Fixed temperature / top-k / top-p / min-p.
         case staticSampling = 1
         /// Heads' predictions combined with the user's values: T = T_pred · temperature,
-        /// P = clamp(P_pred · topP, 0, 1) (the official combination).
+        /// P = clamp(P_pred · topP, 0, 1) (the official combination). Without heads: greedy.
         case autodeco = 2
         /// The user's temperature and top-p replace the predictions (heads still reported).
         case override = 3
@@ -16,7 +20,7 @@ public struct SamplerParams: Sendable, Equatable {
         case mean = 4
     }
 
-    public var mode: Mode = .greedy
+    public var mode: Mode = .autodeco         // the default policy (above)
     public var temperature: Float = 1.0      // static T, or T_user in autodeco mode
     public var topP: Float = 1.0             // static P, or P_user in autodeco mode
     public var topK: Int = 0                 // 0 = off
@@ -29,7 +33,11 @@ public struct SamplerParams: Sendable, Equatable {
 
     public init() {}
 
-    public static var greedy: SamplerParams { SamplerParams() }
+    public static var greedy: SamplerParams {
+        var p = SamplerParams()
+        p.mode = .greedy
+        return p
+    }
 
     public static func fixed(temperature: Float, topP: Float = 1, topK: Int = 0, minP: Float = 0,
                              seed: UInt64 = 0) -> SamplerParams {

@@ -189,7 +189,8 @@ public final class InferenceContext {
     /// Throws unless sampler settings `sp` can run with this context's heads.
     func checkCanRun(_ sp: SamplerParams) throws {
         let mode = sp.mode
-        if (mode == .autodeco || mode == .override || mode == .mean) && heads == nil { throw ContextError.noHeads }
+        // .autodeco without heads is the default policy's greedy fallback, not an error.
+        if (mode == .override || mode == .mean) && heads == nil { throw ContextError.noHeads }
         if mode == .mean && (heads?.meanTemperature == nil || heads?.meanTopP == nil) {
             throw ContextError.invalidParameter("the mean sampler needs heads whose checkpoint records their mean T and P (\(AutoDecoHeads.meanTemperatureKey))")
         }
@@ -230,6 +231,8 @@ public final class InferenceContext {
             topP = min(max((heads?.meanTopP ?? 1) * sp.topP, 0), 1)
         case .autodeco, .override:
             guard let prediction = lastPrediction else {
+                // The default policy: AutoDeco with heads, greedy without (SamplerParams.Mode.autodeco).
+                if sp.mode == .autodeco { return (sampler.greedy(logits), nil) }
                 throw ContextError.noHeads
             }
             if sp.mode == .autodeco {

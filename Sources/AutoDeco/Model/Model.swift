@@ -29,16 +29,17 @@ public final class Model: @unchecked Sendable {
 
     func weights() throws -> Weights { weightTable }
 
-    /// Loads `path`. Heads come from `headsPath` when given, else from `NAME.autodeco/`
-    /// beside the file when present (set `findHeads` false to skip that).
+    /// Loads `path`. Heads come from `headsPath` when given, else (unless `findHeads` is false)
+    /// from the heads discovered for this model by its identity (`HeadsLoader.discover`: the
+    /// `AUTODECO_HEADS_PATH` directories, `NAME.autodeco/` beside the file, the installed heads).
     public convenience init(path: String, headsPath: String? = nil, findHeads: Bool = true) throws {
         let file = try GGUFFile(path: path)
-        let config = try ModelConfig(gguf: file)
+        let identity = HeadsIdentity(config: try ModelConfig(gguf: file), modelName: file.value("general.name")?.stringValue)
         var heads: AutoDecoHeads? = nil
         if let hp = headsPath {
-            heads = try HeadsLoader.load(path: hp, hiddenSize: config.dim)
-        } else if findHeads, let dir = HeadsLoader.defaultDirectory(forModel: path) {
-            heads = try HeadsLoader.load(path: dir, hiddenSize: config.dim)
+            heads = try HeadsLoader.load(path: hp, for: identity)
+        } else if findHeads, let dir = try HeadsLoader.discover(forModel: path, identity: identity) {
+            heads = try HeadsLoader.load(path: dir, for: identity)
         }
         try self.init(file: file, heads: heads)
     }

@@ -269,6 +269,8 @@ _MODES = {"greedy": _c.AUTODECO_SAMPLER_GREEDY, "static": _c.AUTODECO_SAMPLER_ST
           "mean": _c.AUTODECO_SAMPLER_MEAN}
 _MODE_NAMES = {v: k for k, v in _MODES.items()}
 _SD = _c.autodeco_sampler_default_params()  # the library's defaults are the only defaults
+_CD = _c.autodeco_context_default_params()
+_MAX_TOKENS = _c.autodeco_generate_default_params().max_tokens
 
 
 @dataclasses.dataclass
@@ -415,9 +417,9 @@ class Context(_Owner):
     """One conversation with a model: KV cache, sampler and RNG. Use from one thread at a time
     (cancel() excepted). Holds a reference to its model and is freed before it."""
 
-    def __init__(self, model: Model, n_ctx: int = 2048, n_threads: int = 0, sampler=None,
+    def __init__(self, model: Model, n_ctx: int = _CD.n_ctx, n_threads: int = _CD.n_threads, sampler=None,
                  n_batch: Optional[int] = None, heads: Optional[PathLike] = None,
-                 memory_limit: Optional[int] = None, n_seq_max: int = 1):
+                 memory_limit: Optional[int] = None, n_seq_max: int = _CD.n_seq_max):
         self._handle = None
         self._stop_worker = None
         self.model = model
@@ -556,7 +558,7 @@ class Context(_Owner):
             _c.autodeco_cancel(self._handle)
 
     # generation
-    def generate(self, prompt, max_tokens: int = 256, stop: Union[None, str, Sequence[str]] = None,
+    def generate(self, prompt, max_tokens: int = _MAX_TOKENS, stop: Union[None, str, Sequence[str]] = None,
                  chat: bool = False) -> Iterator[TokenEvent]:
         """Generates after `prompt`, appended to what the context holds, and yields a TokenEvent per
         token. `chat=True` renders the prompt (a string, taken as a user message, or a list of
@@ -647,7 +649,7 @@ class Context(_Owner):
             stop_worker()
             del callback, stop_arr
 
-    def generate_batch(self, prompt, n: Optional[int] = None, max_tokens: int = 256,
+    def generate_batch(self, prompt, n: Optional[int] = None, max_tokens: int = _MAX_TOKENS,
                        stop: Union[None, str, Sequence[str]] = None, chat: bool = False,
                        samplers: Optional[Sequence] = None) -> "list[BatchResult]":
         """n continuations of `prompt` (appended to what the context holds; `chat` as in generate()),
@@ -687,7 +689,7 @@ class Context(_Owner):
         del keep
         return collect.finish(status)
 
-    def generate_requests(self, prompts: Sequence, max_tokens: Union[int, Sequence[int]] = 256,
+    def generate_requests(self, prompts: Sequence, max_tokens: Union[int, Sequence[int]] = _MAX_TOKENS,
                           stop: Union[None, str, Sequence[str]] = None, chat: bool = False,
                           samplers: Optional[Sequence] = None) -> "list[BatchResult]":
         """Continuous batching: one result per prompt, in order. At most n_seq_max prompts decode
@@ -728,7 +730,7 @@ class Context(_Owner):
             prompt = self.model.apply_chat_template(messages, add_generation_prompt=True)
         return prompt.encode("utf-8") if isinstance(prompt, str) else bytes(prompt)
 
-    def generate_text(self, prompt, max_tokens: int = 256, stop=None, chat: bool = False) -> str:
+    def generate_text(self, prompt, max_tokens: int = _MAX_TOKENS, stop=None, chat: bool = False) -> str:
         """generate() joined into one string."""
         return "".join(ev.text for ev in self.generate(prompt, max_tokens=max_tokens, stop=stop, chat=chat))
 

@@ -123,16 +123,18 @@ def test_set_sampler(greedy):
     assert greedy.sampler.mode == "static"
 
 
-def test_autodeco_needs_heads(model):
-    with autodeco.Context(model, n_ctx=64, n_threads=1) as ctx:  # default sampler: autodeco
-        assert ctx.sampler.mode == "autodeco"
+def test_default_sampler_without_heads_is_greedy(model):
+    with autodeco.Context(model, n_ctx=64, n_threads=1) as ctx, \
+            autodeco.Context(model, n_ctx=64, n_threads=1, sampler="greedy") as greedy:
+        assert ctx.sampler.mode == "autodeco" and not ctx.has_heads  # the default policy
+        events = list(ctx.generate("Hi", max_tokens=8))
+        assert [e.token for e in events] == [e.token for e in greedy.generate("Hi", max_tokens=8)]
+        assert all(e.temperature == 0 and e.predicted_temperature is None for e in events)
+        ctx.reset()
+        ctx.set_sampler(mode="override", temperature=0.5)  # explicit use of heads: an error
         with pytest.raises(autodeco.AutodecoError) as e:
             ctx.step(model.tokenize("Hi"))
         assert e.value.code == _lib.AUTODECO_ERR_NO_HEADS and "heads" in e.value.message
-        ctx.reset()
-        with pytest.raises(autodeco.AutodecoError) as e:
-            list(ctx.generate("Hi", max_tokens=2))
-        assert e.value.code == _lib.AUTODECO_ERR_NO_HEADS
 
 
 def test_heads_on_context(model, heads_path, tmp_path):
@@ -380,7 +382,7 @@ def test_generate_requests_errors(model):
         with pytest.raises(autodeco.AutodecoError, match=r"requests\[0\].*temperature"):
             ctx.generate_requests(["a"], samplers=[{"mode": "static", "temperature": -1.0}])
         with pytest.raises(autodeco.AutodecoError, match="heads"):
-            ctx.generate_requests(["a"], samplers=["autodeco"])
+            ctx.generate_requests(["a"], samplers=["override"])
         assert ctx.generate_requests([]) == []
 
 
