@@ -79,7 +79,7 @@ func status(for error: Error) -> Status {
         switch e {
         case .invalidUTF8: return .invalidUTF8
         case .tokenOutOfRange: return .invalidToken
-        case .templateSyntax, .templateUnsupported, .templateRuntime, .templateRaised: return .template
+        case .templateSyntax, .templateUnsupported, .templateRuntime, .templateRaised, .noChatTemplate: return .template
         case .unsupportedPreTokenizer: return .unsupported
         default: return .badFormat
         }

@@ -97,16 +97,8 @@ public func autodeco_apply_chat_template(_ model: OpaquePointer?, _ tmpl: Unsafe
                                         content: try cString(messages[i].content, "messages[\(i)].content")))
             }
         }
-        let source: String
-        if tmpl != nil {
-            source = try cString(tmpl, "tmpl")
-        } else {
-            guard let s = box.model.chatTemplateSource else {
-                throw ABIError(status: .template, message: "the model has no chat template; pass one in tmpl")
-            }
-            source = s
-        }
-        let text = try ChatTemplate(source: source).render(messages: list, addGenerationPrompt: addGenerationPrompt)
+        let template = tmpl == nil ? nil : try cString(tmpl, "tmpl")
+        let text = try box.model.renderChat(list, addGenerationPrompt: addGenerationPrompt, template: template)
         return try writeSnprintf(bytes: Array(text.utf8), buf, Int(bufSize))
     }
 }

@@ -20,8 +20,7 @@ struct Chat: ParsableCommand {
 
     func run() throws {
         let model = try modelOptions.load()
-        guard let source = model.chatTemplateSource else { throw ValidationError("this model has no chat template") }
-        let template = try ChatTemplate(source: source)
+        guard model.chatTemplateSource != nil else { throw ValidationError("this model has no chat template") }
         let ctx = try InferenceContext(model: model, params: modelOptions.contextParams(sampler: sampling.params(hasHeads: model.defaultHeads != nil)))
         var messages: [ChatMessage] = system.map { [ChatMessage(role: "system", content: $0)] } ?? []
         let interactive = isatty(0) != 0
@@ -29,7 +28,7 @@ struct Chat: ParsableCommand {
             if interactive { FileHandle.standardError.write("> ".data(using: .utf8) ?? Data()) }
             guard let line = readLine(), !line.isEmpty else { break }
             messages.append(ChatMessage(role: "user", content: line))
-            let ids = try model.tokenizer.encode(template.render(messages: messages, addGenerationPrompt: true), parseSpecial: true)
+            let ids = try model.tokenizer.encode(model.renderChat(messages), parseSpecial: true)
             // Keep the cached prefix the new rendering shares with what the context holds.
             var common = 0
             while common < min(ids.count - 1, ctx.history.count) && ids[common] == ctx.history[common] { common += 1 }

@@ -106,16 +106,3 @@ func printError(_ text: String) {
 func readStandardInput() -> String {
     String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
 }
-
-extension Model {
-    /// The prompt as the model's chat template renders it (system message optional).
-    func chatPrompt(user: String, system: String? = nil) throws -> String {
-        guard let source = chatTemplateSource else {
-            throw ValidationError("this model has no chat template; drop --chat")
-        }
-        var messages: [ChatMessage] = []
-        if let system { messages.append(ChatMessage(role: "system", content: system)) }
-        messages.append(ChatMessage(role: "user", content: user))
-        return try ChatTemplate(source: source).render(messages: messages, addGenerationPrompt: true)
-    }
-}

@@ -17,6 +17,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable, Sendable 
     case templateRuntime(String, line: Int)
     /// The template called `raise_exception(message)`.
     case templateRaised(String)
+    /// Chat rendering was asked of a model whose GGUF holds no chat template (and none was given).
+    case noChatTemplate
 
     public var description: String {
         switch self {
@@ -28,6 +30,7 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable, Sendable 
         case .templateUnsupported(let what, let line): return "chat template uses unsupported \(what) (line \(line))"
         case .templateRuntime(let why, let line): return "chat template error (line \(line)): \(why)"
         case .templateRaised(let message): return "chat template raised: \(message)"
+        case .noChatTemplate: return "the model has no chat template (tokenizer.chat_template); give one, or send plain text"
         }
     }
 }

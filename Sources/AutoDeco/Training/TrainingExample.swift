@@ -63,13 +63,10 @@ public struct TrainingExample: Sendable, Equatable {
     /// index of the first completion token: positions `first − 1 ..< count − 1` predict the
     /// completion (the end-of-turn token included unless `endOfTurn` is false).
     public func tokens(model: Model) throws -> (ids: [Int32], firstCompletion: Int) {
-        guard let source = model.chatTemplateSource else {
+        guard model.chatTemplateSource != nil else {
             throw TrainingError.invalid("the model has no chat template")
         }
-        var messages: [ChatMessage] = []
-        if let system { messages.append(ChatMessage(role: "system", content: system)) }
-        messages.append(ChatMessage(role: "user", content: prompt))
-        let rendered = try ChatTemplate(source: source).render(messages: messages, addGenerationPrompt: true)
+        let rendered = try model.chatPrompt(user: prompt, system: system)
         let promptIds = try model.tokenizer.encode(rendered, parseSpecial: true)
         var completionIds = try model.tokenizer.encode(completion, parseSpecial: false)
         if endOfTurn {
