@@ -61,11 +61,19 @@ func tokenArray(_ tokens: UnsafePointer<Int32>?, _ n: Int32) throws -> [Int32] {
     return Array(UnsafeBufferPointer(start: tokens, count: Int(n)))
 }
 
+extension autodeco_token_info {
+    /// The one place a token's C description is made (steps, samples and generation events):
+    /// a missing prediction (no heads) is reported as -1.
+    init(token: Int32, temperature: Float, topP: Float, probability: Float,
+         predictedTemperature: Float?, predictedTopP: Float?) {
+        self.init(token: token, temperature: temperature, top_p: topP, probability: probability,
+                  predicted_temperature: predictedTemperature ?? -1, predicted_top_p: predictedTopP ?? -1)
+    }
+}
+
 func fill(_ out: UnsafeMutablePointer<autodeco_token_info>, _ s: SampledToken, _ prediction: InferenceContext.Prediction?) {
-    out.pointee = autodeco_token_info(token: s.token, temperature: s.temperature, top_p: s.topP,
-                                      probability: s.probability,
-                                      predicted_temperature: prediction?.temperature ?? -1,
-                                      predicted_top_p: prediction?.topP ?? -1)
+    out.pointee = autodeco_token_info(token: s.token, temperature: s.temperature, topP: s.topP, probability: s.probability,
+                                      predictedTemperature: prediction?.temperature, predictedTopP: prediction?.topP)
 }
 
 @_cdecl("autodeco_sampler_default_params")
@@ -151,12 +159,9 @@ public func autodeco_step(_ ctx: OpaquePointer?, _ out: UnsafeMutablePointer<aut
         guard !box.context.pending.isEmpty else {
             throw ABIError.invalid("nothing to run: feed a prompt with autodeco_feed() first")
         }
-        try box.context.checkSamplerCanRun()
-        try box.context.evaluate()
+        let s = try box.context.step()  // the engine's step: forward pass, sample, queue the token
         box.hasLogits = true
-        let s = try box.context.sampleCurrent()
         fill(out, s, box.context.lastPrediction)
-        try box.context.feed([s.token])
     }
 }
 

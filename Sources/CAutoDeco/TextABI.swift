@@ -253,13 +253,9 @@ private func withCEvent(_ event: GenerationEvent, _ body: (UnsafePointer<autodec
     var utf8 = Array(event.text.utf8)
     utf8.append(0)
     return utf8.withUnsafeBufferPointer { text in
-        var info = autodeco_token_info()
-        info.token = event.token
-        info.temperature = event.temperature
-        info.top_p = event.topP
-        info.probability = event.probability
-        info.predicted_temperature = event.predictedTemperature ?? -1
-        info.predicted_top_p = event.predictedTopP ?? -1
+        let info = autodeco_token_info(token: event.token, temperature: event.temperature, topP: event.topP,
+                                       probability: event.probability, predictedTemperature: event.predictedTemperature,
+                                       predictedTopP: event.predictedTopP)
         var e = autodeco_generation_event(info: info, text: text.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
                                           text_len: Int32(text.count - 1))
         return body(&e)
