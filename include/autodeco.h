@@ -51,8 +51,8 @@ extern "C" {
 #define AUTODECO_VERSION_NUMBER 100
 #define AUTODECO_VERSION_STRING "0.1.0"
 /* Incremented on every incompatible change of this header (2: autodeco_context_params gained
- * n_seq_max). */
-#define AUTODECO_API_VERSION 2
+ * n_seq_max; 3: autodeco_model_params gained copy_to_memory). */
+#define AUTODECO_API_VERSION 3
 
 /* The library's version as a static string ("0.1.0"). Thread-safe. */
 AUTODECO_API const char *autodeco_version(void);
@@ -100,13 +100,20 @@ typedef struct autodeco_model_params {
      * config.json records (architecture, shapes, GGUF name) in $AUTODECO_HEADS_PATH, as
      * NAME.autodeco/ beside NAME.gguf, or among the installed heads (default true). */
     bool find_heads;
+    /* false (default): map the file read-only — zero-copy, pages shared with other processes,
+     * loads at once; but if the file is truncated or rewritten while the model lives, the next
+     * read of a lost page raises SIGBUS, which kills the process. true: read the whole file
+     * into private memory at load — costs its size in RAM and the read time, and nothing that
+     * happens to the file afterwards can affect the process. Use it when the file may change
+     * (downloads, updates, shared folders). Added in API version 3. */
+    bool copy_to_memory;
 } autodeco_model_params;
 
 /* Defaults for autodeco_model_load(). */
 AUTODECO_API autodeco_model_params autodeco_model_default_params(void);
 
-/* Loads the GGUF file at `path` (mapped read-only, zero-copy), and AutoDeco heads as params
- * say. On success stores a new model in *out_model, which the caller frees with
+/* Loads the GGUF file at `path` (mapped read-only, zero-copy; or read into memory with
+ * params.copy_to_memory), and AutoDeco heads as params say. On success stores a new model in *out_model, which the caller frees with
  * autodeco_model_free(); on error *out_model is NULL.
  * Errors: INVALID_ARGUMENT (NULL path or out_model), IO (cannot open), BAD_FORMAT (corrupt or
  * truncated file), UNSUPPORTED (architecture or tensor type this engine lacks; heads that do

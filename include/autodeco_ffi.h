@@ -8,7 +8,7 @@ enum {
     AUTODECO_VERSION_MINOR = 1,
     AUTODECO_VERSION_PATCH = 0,
     AUTODECO_VERSION_NUMBER = 100,
-    AUTODECO_API_VERSION = 2,
+    AUTODECO_API_VERSION = 3,
 };
 
 const char *autodeco_version(void);
@@ -45,6 +45,8 @@ typedef struct autodeco_model_params {
     const char *heads_path;
 
     bool find_heads;
+
+    bool copy_to_memory;
 } autodeco_model_params;
 
 autodeco_model_params autodeco_model_default_params(void);

@@ -6,5 +6,5 @@ public enum AutoDecoVersion {
     public static var number: Int { major * 10_000 + minor * 100 + patch }
     public static var string: String { "\(major).\(minor).\(patch)" }
     /// Bumped whenever the C ABI changes incompatibly.
-    public static let apiVersion = 2
+    public static let apiVersion = 3
 }

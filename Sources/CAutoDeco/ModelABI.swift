@@ -28,7 +28,7 @@ final class ModelBox {
 
 @_cdecl("autodeco_model_default_params")
 public func autodeco_model_default_params() -> autodeco_model_params {
-    autodeco_model_params(heads_path: nil, find_heads: true)
+    autodeco_model_params(heads_path: nil, find_heads: true, copy_to_memory: false)
 }
 
 @_cdecl("autodeco_model_load")
@@ -39,7 +39,7 @@ public func autodeco_model_load(_ path: UnsafePointer<CChar>?, _ params: autodec
         out.pointee = nil
         let p = try cString(path, "path")
         let heads = params.heads_path == nil ? nil : try cString(params.heads_path, "params.heads_path")
-        let model = try Model(path: p, headsPath: heads, findHeads: params.find_heads)
+        let model = try Model(path: p, headsPath: heads, findHeads: params.find_heads, copyToMemory: params.copy_to_memory)
         logLoaded(model, from: p)
         out.pointee = ModelBox(model).handle
     }

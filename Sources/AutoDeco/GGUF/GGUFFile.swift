@@ -18,8 +18,10 @@ public final class GGUFFile: @unchecked Sendable {
 
     public static let magic: UInt32 = 0x4655_4747   // "GGUF" read as little-endian u32
 
-    public convenience init(path: String) throws {
-        try self.init(bytes: MappedBytes(path: path))
+    /// Opens `path` mapped read-only (zero-copy), or read into private memory with
+    /// `copyToMemory` (immune to the file changing afterwards; see MappedBytes).
+    public convenience init(path: String, copyToMemory: Bool = false) throws {
+        try self.init(bytes: copyToMemory ? MappedBytes(readingFile: path) : MappedBytes(path: path))
     }
 
     public init(bytes: MappedBytes) throws {

@@ -32,6 +32,41 @@ public final class MappedBytes: @unchecked Sendable {
         ownership = .mapped
     }
 
+    /// Reads the whole file at `path` into a private, 64-byte aligned buffer: nothing refers to
+    /// the file afterwards, so truncating or rewriting it cannot fault this process (a mapped
+    /// file that shrinks under its mapping raises SIGBUS on the next read of a lost page). Costs
+    /// the file's size in private memory and a read of it at load time.
+    public init(readingFile path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw GGUFError.cannotOpen(path: path, reason: MappedBytes.errnoText()) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw GGUFError.cannotOpen(path: path, reason: MappedBytes.errnoText()) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw GGUFError.cannotOpen(path: path, reason: "not a regular file")
+        }
+        let size = Int(st.st_size)
+        guard size > 0 else { throw GGUFError.tooSmall(size: 0) }
+        var p: UnsafeMutableRawPointer? = nil
+        guard posix_memalign(&p, 64, size) == 0, let dst = p else {
+            throw GGUFError.cannotOpen(path: path, reason: "out of memory for a \(size)-byte copy of the file")
+        }
+        var done = 0
+        while done < size {
+            let n = pread(fd, dst + done, size - done, off_t(done))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let why = n == 0 ? "the file shrank while it was read" : "read failed: " + MappedBytes.errnoText()
+                free(dst)
+                throw GGUFError.cannotOpen(path: path, reason: why)
+            }
+            done += n
+        }
+        base = UnsafeRawPointer(dst)
+        count = size
+        ownership = .allocated
+    }
+
     /// Copies `bytes` so the caller may free its buffer as soon as loading returns.
     public init(copying bytes: UnsafeRawBufferPointer) throws {
         guard let src = bytes.baseAddress, bytes.count > 0 else { throw GGUFError.tooSmall(size: 0) }

@@ -32,8 +32,10 @@ public final class Model: @unchecked Sendable {
     /// Loads `path`. Heads come from `headsPath` when given, else (unless `findHeads` is false)
     /// from the heads discovered for this model by its identity (`HeadsLoader.discover`: the
     /// `AUTODECO_HEADS_PATH` directories, `NAME.autodeco/` beside the file, the installed heads).
-    public convenience init(path: String, headsPath: String? = nil, findHeads: Bool = true) throws {
-        let file = try GGUFFile(path: path)
+    /// `copyToMemory` reads the file into private memory instead of mapping it (GGUFFile).
+    public convenience init(path: String, headsPath: String? = nil, findHeads: Bool = true,
+                            copyToMemory: Bool = false) throws {
+        let file = try GGUFFile(path: path, copyToMemory: copyToMemory)
         let identity = HeadsIdentity(config: try ModelConfig(gguf: file), modelName: file.value("general.name")?.stringValue)
         var heads: AutoDecoHeads? = nil
         if let hp = headsPath {

@@ -142,15 +142,18 @@ class Model(_Owner):
     """A loaded GGUF model (immutable; shareable by any number of contexts and threads).
 
     `heads` is an AutoDeco heads file or directory loaded with the model; `find_heads` lets
-    the library look for NAME.autodeco/ beside NAME.gguf when `heads` is None. Use it as a
-    context manager or call close(); contexts still open are closed first."""
+    the library find the heads trained for this model when `heads` is None. `copy_to_memory`
+    reads the file into memory instead of mapping it, so the process survives the file being
+    truncated or replaced while the model lives. Use it as a context manager or call close();
+    contexts still open are closed first."""
 
     def __init__(self, path: PathLike, heads: Optional[PathLike] = None, find_heads: bool = True, *,
-                 _data: Optional[bytes] = None):
+                 copy_to_memory: bool = False, _data: Optional[bytes] = None):
         self._handle = None
         self._contexts: "weakref.WeakSet[Context]" = weakref.WeakSet()
         params = _c.autodeco_model_default_params()
         params.find_heads = bool(find_heads)
+        params.copy_to_memory = bool(copy_to_memory)
         if heads is not None:
             params.heads_path = _path(heads)
         handle = ctypes.c_void_p()

@@ -10,7 +10,7 @@ from . import _loader
 lib = _loader.load()
 
 # Version this binding was written for; checked against the library at import.
-API_VERSION = 2
+API_VERSION = 3
 
 
 def _fn(name, restype, *argtypes):
@@ -25,7 +25,7 @@ def _fn(name, restype, *argtypes):
 # ---- structs (field order and types exactly as in the header) -------------------------
 
 class autodeco_model_params(Structure):
-    _fields_ = [("heads_path", c_char_p), ("find_heads", c_bool)]
+    _fields_ = [("heads_path", c_char_p), ("find_heads", c_bool), ("copy_to_memory", c_bool)]
 
 
 class autodeco_sampler_params(Structure):
