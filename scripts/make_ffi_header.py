@@ -10,7 +10,7 @@ script turns the real header into plain declarations they accept:
   - the AUTODECO_API attribute, include guards, #include lines and extern "C" are removed;
   - comments are removed (the real header documents every declaration).
 
-The output is committed and tests/test_ffi_header.py checks it equals what this script writes
+The output is committed and integration/test_ffi_header.py checks it equals what this script writes
 today, and that both LuaJIT and cffi accept it with the same struct layouts as a C compiler.
 
     python3 scripts/make_ffi_header.py            # rewrite include/autodeco_ffi.h

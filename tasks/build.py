@@ -8,7 +8,7 @@
 Deterministic: instance i of a family is drawn with seed i; held-out families are fixed in
 HELDOUT (whole families, never seen in training), so the held-out split is an in-domain
 benchmark of unseen kinds of task. Every task's reference passes its test and every wrong
-solution of the family fails it (checked here, and again by tests/test_tasks.py)."""
+solution of the family fails it (checked here, and again by integration/test_tasks.py)."""
 import argparse
 import itertools
 import json

@@ -7,7 +7,7 @@
 
 // |v| ≤ 127 (plus rounding) here, so the integer conversion truncates exactly as truncf
 // would. Not truncf itself: without SSE4.1 (the portable build's baseline) it is a libm
-// call per element (tests/test_hot_loops_assembly.py). NaN (from a NaN or infinite
+// call per element (integration/test_hot_loops_assembly.py). NaN (from a NaN or infinite
 // activation) gives 0 instead of an undefined conversion.
 static inline int8_t round_q(float v) {
     float a = fabsf(v);

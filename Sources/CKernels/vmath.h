@@ -70,7 +70,7 @@ static inline float ck_v_hmax(__m256 v) {
 }
 
 // Largest of n floats (softmax and the heads' statistics). A function of its own in each file
-// that uses it (noinline), so tests/test_hot_loops_assembly.py finds and checks it there.
+// that uses it (noinline), so integration/test_hot_loops_assembly.py finds and checks it there.
 __attribute__((target("avx2,fma"), noinline, unused))
 static float max_avx2(const float *x, int64_t n) {
     __m256 m = _mm256_set1_ps(-INFINITY);

@@ -1,6 +1,6 @@
 """Runs a HumanEval program and its tests in a sandboxed subprocess.
 
-What the sandbox guarantees (and tests/test_humaneval_harness.py checks):
+What the sandbox guarantees (and integration/test_humaneval_harness.py checks):
 - a fresh temporary directory as working directory, deleted afterwards;
 - a clean environment (PATH, LANG, HOME and TMPDIR pointing at the directory, nothing else)
   and `python -I` (no user site, no PYTHON* variables, no script directory on sys.path);

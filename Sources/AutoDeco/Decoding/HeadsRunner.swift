@@ -100,7 +100,7 @@ final class HeadsRunner {
 
     /// w2 · relu(pre + extraColumns · extra + b1) + b2 (before the sigmoid).
     /// The arrays are read through buffer pointers, their lengths checked once here: array
-    /// subscripts would be a bounds-check trap branch per element (tests/test_hot_loops_assembly.py).
+    /// subscripts would be a bounds-check trap branch per element (integration/test_hot_loops_assembly.py).
     private func outputLayer(_ pre: UnsafePointer<Float>, _ b1: [Float], _ w2: [Float], _ b2: Float,
                              extra: UnsafePointer<Float>?) -> Float {
         let w = AutoDecoHeads.width

@@ -25,7 +25,7 @@ public final class Sampler {
     private let probs: UnsafeMutablePointer<Float>
     /// Token ids of the filter's candidates (capacity max(vocabSize, 1)): a buffer, not an
     /// array, so the vocabulary pass has no uniqueness check, growth path or bounds-check
-    /// trap per element (tests/test_hot_loops_assembly.py).
+    /// trap per element (integration/test_hot_loops_assembly.py).
     private let candidates: UnsafeMutablePointer<Int32>
     /// Sort keys of one band of candidates (capacity max(vocabSize, 1)): probability bits
     /// above, inverted id below, so sorting plain integers orders by probability, then id.

@@ -22,7 +22,7 @@ public func rope(_ x: UnsafeMutablePointer<Float>, heads: Int, headDim: Int, pos
     var theta = Float(position)
     // Wrapping index arithmetic (i < half ≤ headDim / 2 cannot overflow) and pointer steps
     // instead of x + h * headDim: checked arithmetic would put trap branches inside the loops
-    // (tests/test_hot_loops_assembly.py).
+    // (integration/test_hot_loops_assembly.py).
     var i = 0
     while i < half {
         let c = cosf(theta), s = sinf(theta)

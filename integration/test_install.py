@@ -1,5 +1,5 @@
 """`cmake --install` into a temporary prefix, then two consumer projects built against it:
-tests/consumer/cmake (find_package(autodeco REQUIRED)) and tests/consumer/pkgconfig
+integration/consumer/cmake (find_package(autodeco REQUIRED)) and integration/consumer/pkgconfig
 (pkg-config --cflags --libs autodeco). Both must build, link the installed library and run."""
 import os
 import shutil
@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT
 
-CONSUMER = ROOT / "tests" / "consumer"
+CONSUMER = ROOT / "integration" / "consumer"
 
 
 def run(cmd, **kw):

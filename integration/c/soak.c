@@ -9,7 +9,7 @@
  * Prints one line per RSS sample ("rss T_SECONDS KIB") and a final JSON line:
  *   {"operations": n, "errors": n, "rss_kib": [...], "probe_equal": true|false}
  * Exit status 0 unless the probe differs or a call failed unexpectedly; judging the memory curve
- * is left to the caller (tests/test_soak.py, README's Guarantees).
+ * is left to the caller (integration/test_soak.py, README's Guarantees).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>

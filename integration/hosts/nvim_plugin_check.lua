@@ -1,4 +1,4 @@
--- Drives examples/nvim under `nvim --headless` (tests/test_nvim_plugin.py): continue a buffer,
+-- Drives examples/nvim under `nvim --headless` (integration/test_nvim_plugin.py): continue a buffer,
 -- cancel with the key, answer a question in a scratch buffer, while a 5 ms timer measures how
 -- long the editor's main loop was ever kept waiting. Writes the observations as JSON.
 local out_path = os.getenv('CHECK_OUT')

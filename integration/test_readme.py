@@ -5,7 +5,7 @@ import re
 from conftest import ROOT
 
 SOURCES = {"c": "examples/c/simple.c", "cpp": "examples/cpp/chat.cpp",
-           "python": "examples/python/decoding_values.py", "cmake": "tests/consumer/cmake/CMakeLists.txt"}
+           "python": "examples/python/decoding_values.py", "cmake": "integration/consumer/cmake/CMakeLists.txt"}
 
 
 def test_readme_snippets_come_from_the_examples():

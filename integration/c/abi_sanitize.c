@@ -3,7 +3,7 @@
  * multi-threaded part (contexts on threads over one shared model, cancel racing generate).
  * Built against the AddressSanitizer and ThreadSanitizer builds of libautodeco.so by
  * scripts/sanitize; it is an ordinary test too (exit status 0 = every check held).
- * tests/test_abi_coverage.py keeps it calling every AUTODECO_API function.
+ * integration/test_abi_coverage.py keeps it calling every AUTODECO_API function.
  * Usage: abi_sanitize MODEL.gguf HEADS (a safetensors file or a heads directory) */
 #define _POSIX_C_SOURCE 200809L   /* nanosleep */
 #include <math.h>

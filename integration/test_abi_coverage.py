@@ -1,11 +1,11 @@
-"""The sanitizer driver (tests/c/abi_sanitize.c, run by scripts/sanitize) must call every
+"""The sanitizer driver (integration/c/abi_sanitize.c, run by scripts/sanitize) must call every
 function the header exports, so a new ABI function cannot escape the ASan/TSan runs unnoticed."""
 import re
 
 from conftest import ROOT
 
 HEADER = ROOT / "include" / "autodeco.h"
-DRIVER = ROOT / "tests" / "c" / "abi_sanitize.c"
+DRIVER = ROOT / "integration" / "c" / "abi_sanitize.c"
 
 
 def without_comments(c_source: str) -> str:
@@ -33,4 +33,4 @@ def test_header_declarations_parse():
 def test_sanitizer_driver_calls_every_abi_function():
     driver = without_comments(DRIVER.read_text())
     missing = [n for n in api_functions() if not re.search(rf"\b{n}\s*\(", driver)]
-    assert not missing, f"tests/c/abi_sanitize.c never calls: {missing}"
+    assert not missing, f"integration/c/abi_sanitize.c never calls: {missing}"

@@ -2,7 +2,7 @@
 against SmolLM2 with its AutoDeco heads: it continues a buffer with the text the library itself
 produces for that prompt (checked through the Python binding), keeps the editor's main loop
 responsive while generating, stops on the cancel key, and answers a question in a scratch buffer.
-The driver is tests/hosts/nvim_plugin_check.lua."""
+The driver is integration/hosts/nvim_plugin_check.lua."""
 import json
 import os
 import shutil
@@ -27,7 +27,7 @@ def observed(smollm2, libpath, tmp_path_factory):
                AUTODECO_MODEL=str(smollm2), AUTODECO_HEADS=str(HEADS))
     proc = subprocess.run([nvim, "--headless", "-u", "NONE", "-i", "NONE",
                            "--cmd", f"set rtp+={ROOT / 'examples' / 'nvim'}", "--cmd", "runtime plugin/autodeco.vim",
-                           "-c", f"luafile {ROOT / 'tests' / 'hosts' / 'nvim_plugin_check.lua'}"],
+                           "-c", f"luafile {ROOT / 'integration' / 'hosts' / 'nvim_plugin_check.lua'}"],
                           env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0 and out.exists(), f"nvim failed ({proc.returncode}): {proc.stdout}{proc.stderr}"
     return json.loads(out.read_text())

@@ -1,4 +1,4 @@
-"""The 60-second soak (tests/c/soak.c): 4 threads, each with its own context over one SmolLM2
+"""The 60-second soak (integration/c/soak.c): 4 threads, each with its own context over one SmolLM2
 model, generate / rewind / reset with random samplers (AutoDeco, MeanShift, static, greedy), heads
 detached and reloaded, callbacks that stop generation early. No call fails, a greedy probe gives
 the same tokens before and after, and resident memory stays flat once warmed up: the mean of the
@@ -14,7 +14,7 @@ HEADS = ROOT / "heads" / "smollm2-135m-instruct.autodeco"
 def test_soak_60_seconds(smollm2, libpath, tmp_path):
     exe = tmp_path / "soak"
     subprocess.run(["cc", "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-I", str(ROOT / "include"),
-                    str(ROOT / "tests" / "c" / "soak.c"), "-L", str(libpath.parent), "-lautodeco",
+                    str(ROOT / "integration" / "c" / "soak.c"), "-L", str(libpath.parent), "-lautodeco",
                     f"-Wl,-rpath,{libpath.parent}", "-lpthread", "-o", str(exe)], check=True)
     p = subprocess.run([str(exe), str(smollm2), str(HEADS), "60", "4", "5"], capture_output=True, text=True,
                        timeout=300)
