@@ -14,16 +14,8 @@ public final class MappedBytes: @unchecked Sendable {
 
     /// Maps `path` read-only.
     public init(path: String) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw GGUFError.cannotOpen(path: path, reason: MappedBytes.errnoText()) }
+        let (fd, size) = try MappedBytes.openRegularFile(path)
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw GGUFError.cannotOpen(path: path, reason: MappedBytes.errnoText()) }
-        guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw GGUFError.cannotOpen(path: path, reason: "not a regular file")
-        }
-        let size = Int(st.st_size)
-        guard size > 0 else { throw GGUFError.tooSmall(size: 0) }
         guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
             throw GGUFError.cannotOpen(path: path, reason: "mmap failed: " + MappedBytes.errnoText())
         }
@@ -37,16 +29,8 @@ public final class MappedBytes: @unchecked Sendable {
     /// file that shrinks under its mapping raises SIGBUS on the next read of a lost page). Costs
     /// the file's size in private memory and a read of it at load time.
     public init(readingFile path: String) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw GGUFError.cannotOpen(path: path, reason: MappedBytes.errnoText()) }
+        let (fd, size) = try MappedBytes.openRegularFile(path)
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw GGUFError.cannotOpen(path: path, reason: MappedBytes.errnoText()) }
-        guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw GGUFError.cannotOpen(path: path, reason: "not a regular file")
-        }
-        let size = Int(st.st_size)
-        guard size > 0 else { throw GGUFError.tooSmall(size: 0) }
         var p: UnsafeMutableRawPointer? = nil
         guard posix_memalign(&p, 64, size) == 0, let dst = p else {
             throw GGUFError.cannotOpen(path: path, reason: "out of memory for a \(size)-byte copy of the file")
@@ -95,6 +79,27 @@ public final class MappedBytes: @unchecked Sendable {
         case .allocated: free(UnsafeMutableRawPointer(mutating: base))
         case .borrowed: break
         }
+    }
+
+    /// Opens `path` read-only; it must be a non-empty regular file. The caller closes the descriptor.
+    private static func openRegularFile(_ path: String) throws -> (fd: Int32, size: Int) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw GGUFError.cannotOpen(path: path, reason: errnoText()) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let why = errnoText()
+            close(fd)
+            throw GGUFError.cannotOpen(path: path, reason: why)
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw GGUFError.cannotOpen(path: path, reason: "not a regular file")
+        }
+        guard st.st_size > 0 else {
+            close(fd)
+            throw GGUFError.tooSmall(size: 0)
+        }
+        return (fd, Int(st.st_size))
     }
 
     static func errnoText() -> String {
