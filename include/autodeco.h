@@ -240,6 +240,13 @@ AUTODECO_API int32_t autodeco_feed(autodeco_context *ctx, const int32_t *tokens,
  * mode without heads; AUTODECO mode without heads decodes greedily), CANCELLED. */
 AUTODECO_API int32_t autodeco_step(autodeco_context *ctx, autodeco_token_info *out);
 
+/* The UTF-8 text completed by the token of the last autodeco_step() on `ctx`, from the
+ * context's streaming detokenizer (as autodeco_generate()'s events: bytes of an unfinished
+ * character are held until a later step completes them, an end-of-generation token flushes
+ * them; reset and rewind clear it). Output as autodeco_detokenize (snprintf convention; "" before
+ * any step). Errors: INVALID_ARGUMENT (NULL ctx, buf NULL with buf_size > 0, negative buf_size). */
+AUTODECO_API int32_t autodeco_step_text(const autodeco_context *ctx, char *buf, int32_t buf_size);
+
 /* Samples from the current logits without running the model and without queuing the token
  * (for callers that drive autodeco_decode themselves). Errors as autodeco_step(). */
 AUTODECO_API int32_t autodeco_sample(autodeco_context *ctx, autodeco_token_info *out);

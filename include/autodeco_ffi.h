@@ -130,6 +130,8 @@ int32_t autodeco_feed(autodeco_context *ctx, const int32_t *tokens, int32_t n_to
 
 int32_t autodeco_step(autodeco_context *ctx, autodeco_token_info *out);
 
+int32_t autodeco_step_text(const autodeco_context *ctx, char *buf, int32_t buf_size);
+
 int32_t autodeco_sample(autodeco_context *ctx, autodeco_token_info *out);
 
 const float *autodeco_get_logits(autodeco_context *ctx);

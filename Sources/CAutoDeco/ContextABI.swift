@@ -165,6 +165,14 @@ public func autodeco_step(_ ctx: OpaquePointer?, _ out: UnsafeMutablePointer<aut
     }
 }
 
+@_cdecl("autodeco_step_text")
+public func autodeco_step_text(_ ctx: OpaquePointer?, _ buf: UnsafeMutablePointer<CChar>?, _ bufSize: Int32) -> Int32 {
+    guardedLength {
+        let box = try ContextBox.from(ctx)
+        return try writeSnprintf(bytes: Array(box.context.stepText.utf8), buf, Int(bufSize))
+    }
+}
+
 @_cdecl("autodeco_sample")
 public func autodeco_sample(_ ctx: OpaquePointer?, _ out: UnsafeMutablePointer<autodeco_token_info>?) -> Int32 {
     guarded {

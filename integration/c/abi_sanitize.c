@@ -379,7 +379,12 @@ static void test_decoding(autodeco_model *model, autodeco_model *headless) {
         CHECK_OK(autodeco_step(ctx, &info));
         CHECK(info.token >= 0 && info.token < vocab && info.temperature > 0 && info.top_p > 0 && info.top_p <= 1,
               "AutoDeco step values");
+        char piece[64];
+        int32_t len = autodeco_step_text(ctx, piece, sizeof piece);
+        CHECK(len >= 0 && (len >= (int32_t)sizeof piece || strlen(piece) == (size_t)len), "step text");
     }
+    CHECK_ERR(autodeco_step_text(NULL, NULL, 0), AUTODECO_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(autodeco_step_text(ctx, NULL, 8), AUTODECO_ERR_INVALID_ARGUMENT);
     CHECK(autodeco_context_n_past(ctx) == n + 3, "a step runs the queue and queues its token");
     sp.mode = AUTODECO_SAMPLER_MEAN;   /* these heads may or may not record their mean: either is fine, no crash */
     CHECK_OK(autodeco_context_set_sampler(ctx, sp));

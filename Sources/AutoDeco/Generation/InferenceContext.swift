@@ -255,13 +255,25 @@ public final class InferenceContext {
     }
 
     /// One forward pass over the pending tokens, then one sampled token, which becomes the
-    /// next pending token.
+    /// next pending token. `stepText` is then the text that token completed.
     public func step() throws -> SampledToken {
         try checkSamplerCanRun()
         try evaluate()
         let s = try sampleCurrent()
         try feed([s.token])
+        stepText = model.isEndOfGeneration(s.token) ? stepStream.finish() : try stepStream.append(s.token)
         return s
+    }
+
+    /// The UTF-8 text completed by the token of the last `step()`, from a streaming detokenizer
+    /// that lives across steps (as `generate`'s events: bytes of an unfinished character wait for
+    /// the next token, an end-of-generation token flushes them). Cleared by reset and rewind.
+    public private(set) var stepText = ""
+    private lazy var stepStream = StreamingDetokenizer(tokenizer: model.tokenizer)
+
+    private func restartStepText() {
+        stepText = ""
+        stepStream = StreamingDetokenizer(tokenizer: model.tokenizer)
     }
 
     // MARK: - Cache control
@@ -272,6 +284,7 @@ public final class InferenceContext {
         history.removeAll(keepingCapacity: true)
         pending.removeAll(keepingCapacity: true)
         lastBatchCount = 0
+        restartStepText()
     }
 
     /// Keeps only the first `count` positions (e.g. to regenerate an answer after a shared
@@ -283,6 +296,7 @@ public final class InferenceContext {
         transformer.cache.count = count
         history.removeLast(history.count - count)
         pending.removeAll(keepingCapacity: true)
+        restartStepText()
     }
 
     /// Drops queued tokens that were never run.

@@ -14,7 +14,6 @@ own message; nothing of the engine is reimplemented here.
 """
 from __future__ import annotations
 
-import codecs
 import ctypes
 import dataclasses
 import os
@@ -440,7 +439,6 @@ class Context(_Owner):
         _check(_c.autodeco_context_create(model.handle, p, ctypes.byref(handle)))
         self._handle = handle
         model._contexts.add(self)
-        self._utf8 = codecs.getincrementaldecoder("utf-8")("replace")
         self._generating = False
         self._stop_worker = None
         self.stop_reason: Optional[str] = None
@@ -509,10 +507,15 @@ class Context(_Owner):
         arr, n = _ids(ids)
         _check(_c.autodeco_feed(self._idle(), arr, n))
 
-    def _text(self, token: int, info) -> str:
-        if self.model.is_eog(token):
-            return self._utf8.decode(b"", final=True)
-        return self._utf8.decode(self.model.detokenize_bytes([token]))
+    def _step_text(self) -> str:
+        """The text the last step completed: the engine's streaming detokenizer (autodeco_step_text)."""
+        size = 64
+        while True:
+            buf = ctypes.create_string_buffer(size)
+            n = _check(_c.autodeco_step_text(self.handle, buf, size))
+            if n < size:
+                return buf.raw[:n].decode("utf-8")
+            size = n + 1
 
     def step(self, ids: Optional[Sequence[int]] = None) -> TokenEvent:
         """Feeds `ids` if given, runs one forward pass over the queued tokens and samples one token
@@ -522,7 +525,7 @@ class Context(_Owner):
             self.feed(ids)
         info = _c.autodeco_token_info()
         _check(_c.autodeco_step(self._idle(), ctypes.byref(info)))
-        return TokenEvent._from(info, self._text(info.token, info))
+        return TokenEvent._from(info, self._step_text())
 
     def sample(self) -> TokenEvent:
         """Samples from the current logits without running the model or queuing the token."""
@@ -548,12 +551,10 @@ class Context(_Owner):
     def reset(self) -> None:
         """Forgets every position and queued token."""
         _c.autodeco_context_reset(self._idle())
-        self._utf8.reset()
 
     def rewind(self, n_keep: int) -> None:
         """Keeps the first n_keep positions and drops the rest."""
         _check(_c.autodeco_context_rewind(self._idle(), n_keep))
-        self._utf8.reset()
 
     def cancel(self) -> None:
         """Stops a running decode/step/generate (safe from any thread)."""

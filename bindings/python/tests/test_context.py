@@ -397,3 +397,22 @@ def test_generate_batch_errors(model):
         assert two[0].tokens == two[1].tokens   # greedy: both sequences agree
     with pytest.raises(autodeco.AutodecoError, match="n_seq_max"):
         autodeco.Context(model, n_seq_max=65)
+
+
+def test_step_text_streams_like_generate(model):
+    """step()'s text comes from the engine's streaming detokenizer: joined, the steps give the
+    text generate() gives for the same tokens, and no step splits a character (multi-byte
+    characters that span tokens arrive whole with their last token)."""
+    prompt = "Café, naïve, jalapeño, 日本語: "   # SmolLM2 answers in katakana
+    with autodeco.Context(model, n_ctx=256, n_threads=1, sampler="greedy") as ctx:
+        expected = ctx.generate_text(prompt, max_tokens=24)
+        ctx.reset()
+        ctx.feed(model.tokenize(prompt))
+        pieces = [ctx.step() for _ in range(24)]
+        texts = [ev.text for ev in pieces]
+        assert all("\ufffd" not in t for t in texts)
+        joined = "".join(texts)
+        assert expected.startswith(joined) and len(expected) - len(joined) <= 1  # generate flushes at the end
+        assert any(len(t.encode()) > len(t) for t in texts), "the test needs a multi-byte character"
+        ctx.reset()
+        assert ctx._step_text() == ""
