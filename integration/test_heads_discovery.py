@@ -97,3 +97,14 @@ def test_without_heads_cli_c_and_python_generate_alike(elsewhere):
             autodeco.Context(model, n_ctx=128) as ctx:
         assert ctx.sampler.mode == "autodeco"
         assert p.stdout.rstrip("\n") == ctx.generate_text(prompt, max_tokens=12)  # the CLI ends with a newline
+
+
+def test_with_heads_cli_and_c_generate_alike(elsewhere):
+    """With the heads found for the model, the CLI and the C ABI (Python binding) sample the same
+    AutoDeco text for the same seed."""
+    prompt = "Once upon a time"
+    p = cli("generate", "-m", elsewhere / "small.gguf", "-p", prompt, "-n", "16", "--seed", "5")
+    with autodeco.Model(elsewhere / "small.gguf") as model, \
+            autodeco.Context(model, n_ctx=128, sampler={"seed": 5}) as ctx:
+        assert ctx.has_heads and ctx.sampler.mode == "autodeco"
+        assert p.stdout.rstrip("\n") == ctx.generate_text(prompt, max_tokens=16)
