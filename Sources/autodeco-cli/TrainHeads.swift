@@ -136,8 +136,8 @@ struct TrainHeads: ParsableCommand {
         var initial = try AutoDecoHeads.randomlyInitialised(hiddenSize: base.config.dim, seed: seed)
         var initialPair: (Float, Float)?
         if initialisation == .static {
-            let best = HeadsEvaluation.bestStaticPair(train, output: output, gridT: Self.initialGridT,
-                                                      gridP: Self.initialGridP, pool: pool)
+            let best = HeadsEvaluation.bestStaticPair(train, output: output, gridT: HeadsTrainingRun.initialGridT,
+                                                      gridP: HeadsTrainingRun.initialGridP, pool: pool)
             let t = best.temperature ?? 1, p = best.topP ?? 0.99
             initial = try AutoDecoHeads.constantInitialised(hiddenSize: base.config.dim, seed: seed, temperature: t, topP: p)
             initialPair = (t, p)
@@ -145,7 +145,9 @@ struct TrainHeads: ParsableCommand {
                               t, p, best.objective))
         }
         let trainer = try HeadsTrainer(heads: initial, output: output, config: config, pool: pool)
-        var controlCheck: (positions: TrainingPositions, triples: ControlTriples)?
+        let run = HeadsTrainingRun(trainer: trainer, train: train, validation: val, epochs: epochs)
+        run.evalEvery = evalEvery
+        run.keepBest = keepBest
         if let control {
             let controlExamples = try TrainingExample.load(jsonl: control)
             let path = controlCache ?? (out as NSString).appendingPathComponent("control.cache")
@@ -155,13 +157,10 @@ struct TrainHeads: ParsableCommand {
             let all = try ControlTriples(examples: controlExamples, positions: positions)
             var (triples, held) = all.split { ValidationSplit.isValidation($0, fraction: controlValFraction) }
             if triples.rows.isEmpty { (triples, held) = (all, triples) }   // too few prompts to hold any out
-            trainer.setControl(positions, triples: triples)
-            if !held.rows.isEmpty { controlCheck = (positions, held) }
+            run.setControl(positions, training: triples, held: held)
             printError("instruction control: \(triples.groups.count) prompts (\(triples.rows.count) aligned positions) for training, "
                        + "\(held.groups.count) held out for validation")
         }
-
-        var rejectedCheck: (positions: TrainingPositions, indices: [Int])?
         if let rejected {
             let rejectedExamples = try TrainingExample.load(jsonl: rejected)
             let path = rejectedCache ?? (out as NSString).appendingPathComponent("rejected.cache")
@@ -173,71 +172,35 @@ struct TrainHeads: ParsableCommand {
             let trainRows = RejectedTokenObjective.lastPositions(positions, examples: all.filter { !isHeld($0) })
             let heldRows = RejectedTokenObjective.lastPositions(positions, examples: all.filter(isHeld))
             guard !trainRows.isEmpty else { throw ValidationError("no rejected-token positions in \(rejected)") }
-            trainer.setRejected(positions, indices: trainRows)
-            if !heldRows.isEmpty { rejectedCheck = (positions, heldRows) }
+            run.setRejected(positions, training: trainRows, held: heldRows)
             printError("rejected tokens: \(trainRows.count) for training, \(heldRows.count) held out for validation")
         }
 
-        // Validation score: the soft top-p objective on the validation split plus the weighted
-        // ranking loss on the held-out control prompts and the weighted rejected-token loss on
-        // the held-out rejected tokens (what training minimises, less the auxiliary temperature loss).
-        var best = BestCheckpoint()
+        // Progress and metrics; the run itself (steps, validation checks, checkpoint choice) is the engine's.
         let bar = ProgressBar(total: config.totalSteps, unit: "steps")
-        func check() throws {
-            guard val.count > 0 else { return }
-            let e = HeadsEvaluation.perTokenScore(val, output: output, heads: trainer.heads, sortedHead: config.sortedHead, pool: pool)
-            let c = controlCheck.map {
-                ControlEvaluation.rankingLoss($0.positions, triples: $0.triples, output: output, heads: trainer.heads,
-                                              margins: config.controlMargins, pool: pool)
-            }
-            let r = rejectedCheck.map {
-                RejectedTokenObjective.meanLoss($0.positions, indices: $0.indices, output: output, heads: trainer.heads,
-                                                sortedHead: config.sortedHead, pool: pool)
-            }
-            let score = e.objective + controlWeight * (c ?? 0) + rejectedWeight * (r ?? 0)
-            let improved = best.offer(trainer.heads, step: trainer.stepCount, score: score)
-            try metricsLog?.checkpoint(trainer.stepCount, objective: e.objective, controlLoss: c, score: score, best: improved)
-            bar.note(String(format: "checkpoint at step %d: validation objective %.5f%@, score %.5f%@",
-                              trainer.stepCount, e.objective,
-                              (c.map { String(format: ", control %.4f", $0) } ?? "") + (r.map { String(format: ", rejected %.4f", $0) } ?? ""),
-                              score, improved ? " (best)" : ""))
-        }
-        let interval = evalEvery > 0 ? evalEvery : max(stepsPerEpoch / 4, 1)
-        try check()
-
         var smoothed: Double?
-        var last = BatchLoss()
-        let trainStart = Date()
-        var positionsDone = 0
-        for epoch in 0..<epochs {
-            let order = trainer.shuffledOrder(train.count)
-            var at = 0
-            while at < order.count {
-                let idx = order[at..<min(at + batchPositions, order.count)]
-                last = try trainer.step(train, indices: idx)
-                at += idx.count
-                positionsDone += idx.count
-                smoothed = smoothed.map { 0.95 * $0 + 0.05 * last.total } ?? last.total
-                let rate = Double(positionsDone) / max(Date().timeIntervalSince(trainStart), 1e-9)
-                try metricsLog?.step(trainer.stepCount, epoch: epoch + 1,
-                                     learningRate: config.learningRate(atStep: trainer.stepCount - 1),
-                                     loss: last, withControl: control != nil, withRejected: rejected != nil,
-                                     positionsPerSecond: rate)
-                let rank = (control == nil ? "" : String(format: " rank %.4f", last.controlLoss))
-                    + (rejected == nil ? "" : String(format: " rejected %.4f", last.rejectedLoss))
-                bar.update(trainer.stepCount, detail: String(format: "loss %.4f (temp %.4f, top-p %.4f%@) T %.3f P %.3f  %.0f pos/s",
-                                                             smoothed ?? 0, last.temperatureLoss, last.topPLoss, rank,
-                                                             last.meanTemperature, last.meanTopP, rate))
-                if trainer.stepCount % interval == 0 && trainer.stepCount < config.totalSteps { try check() }
-            }
-        }
+        let (written, writtenStep) = try run.run(onStep: { s in
+            smoothed = smoothed.map { 0.95 * $0 + 0.05 * s.loss.total } ?? s.loss.total
+            try metricsLog?.step(s.step, epoch: s.epoch, learningRate: s.learningRate, loss: s.loss,
+                                 withControl: control != nil, withRejected: rejected != nil,
+                                 positionsPerSecond: s.positionsPerSecond)
+            let rank = (control == nil ? "" : String(format: " rank %.4f", s.loss.controlLoss))
+                + (rejected == nil ? "" : String(format: " rejected %.4f", s.loss.rejectedLoss))
+            bar.update(s.step, detail: String(format: "loss %.4f (temp %.4f, top-p %.4f%@) T %.3f P %.3f  %.0f pos/s",
+                                              smoothed ?? 0, s.loss.temperatureLoss, s.loss.topPLoss, rank,
+                                              s.loss.meanTemperature, s.loss.meanTopP, s.positionsPerSecond))
+        }, onCheckpoint: { c in
+            try metricsLog?.checkpoint(c.step, objective: c.objective, controlLoss: c.controlLoss, score: c.score, best: c.best)
+            bar.note(String(format: "checkpoint at step %d: validation objective %.5f%@, score %.5f%@",
+                            c.step, c.objective,
+                            (c.controlLoss.map { String(format: ", control %.4f", $0) } ?? "")
+                                + (c.rejectedLoss.map { String(format: ", rejected %.4f", $0) } ?? ""),
+                            c.score, c.best ? " (best)" : ""))
+        })
         bar.finish()
-        if trainer.stepCount > 0 { try check() }
-        let written = keepBest ? (best.heads ?? trainer.heads) : trainer.heads
-        let writtenStep = keepBest && best.heads != nil ? best.step : trainer.stepCount
-        if keepBest, best.heads != nil { printError("writing the heads of step \(writtenStep) (best validation score)") }
-        let trainSeconds = Date().timeIntervalSince(trainStart)
-        let speed = Double(positionsDone) / max(trainSeconds, 1e-9)
+        if writtenStep != trainer.stepCount { printError("writing the heads of step \(writtenStep) (best validation score)") }
+        let last = run.lastLoss
+        let speed = Double(run.positionsDone) / max(run.trainingSeconds, 1e-9)
 
         var metadata: [(String, String)] = [
             ("format", "pt"),
@@ -286,19 +249,8 @@ struct TrainHeads: ParsableCommand {
                 metadata.append(("autodeco.val_nll", String(format: "%.6f", e.plain)))
             }
         }
-        try written.safetensors(metadata: metadata).write(to: (out as NSString).appendingPathComponent("model.safetensors"))
-        // The official layout, plus the GGUF's name: heads are discovered by this identity.
-        var fields: [(String, JSON)] = [
-            ("model_type", .string("autodeco")),
-            ("base_model_name_or_path", .string((model as NSString).lastPathComponent)),
-            ("enable_temperature_head", .bool(true)),
-            ("enable_top_p_head", .bool(true)),
-            ("use_enhanced_features", .bool(true)),
-        ]
-        fields += HeadsIdentity(model: base).configFields
-        let configJSON = JSON.object(fields)
-        try (configJSON.pretty + "\n").write(toFile: (out as NSString).appendingPathComponent("config.json"),
-                                             atomically: true, encoding: .utf8)
+        try HeadsTrainingRun.write(written, to: out, metadata: metadata, model: base,
+                                   modelFileName: (model as NSString).lastPathComponent)
         printError(String(format: "trained %d steps at %.0f positions/s; wrote %@ (%.0f s in all)",
                           trainer.stepCount, speed, out, Date().timeIntervalSince(start)))
     }
@@ -307,25 +259,6 @@ struct TrainHeads: ParsableCommand {
 extension TrainHeads {
     enum Initialisation: String, ExpressibleByArgument, CaseIterable {
         case `static`, random
-    }
-
-    /// Where static initialisation looks: T ∈ {0.05 … 1.5 step 0.05} × P ∈ {0.5 … 0.95 step 0.05, 0.99}
-    /// (P = 1 is out of a sigmoid's reach).
-    static let initialGridT: [Float] = (1...30).map { Float($0) / 20 }
-    static let initialGridP: [Float] = (10...19).map { Float($0) / 20 } + [0.99]
-}
-
-/// The heads with the lowest validation score offered so far.
-struct BestCheckpoint {
-    private(set) var heads: AutoDecoHeads?
-    private(set) var step = 0
-    private(set) var score = Double.infinity
-
-    /// Keeps `candidate` if it scores lower than every earlier one; says whether it did.
-    mutating func offer(_ candidate: AutoDecoHeads, step: Int, score: Double) -> Bool {
-        guard score < self.score else { return false }
-        heads = candidate; self.step = step; self.score = score
-        return true
     }
 }
 
@@ -347,16 +280,4 @@ func fillHiddenStateCache(model: Model, examples: [TrainingExample], path: Strin
     }
     bar.finish()
     return store
-}
-
-/// Which examples are held out: a fixed hash of the example index, so the split never
-/// changes when the data file grows or the cache is resumed.
-enum ValidationSplit {
-    static func isValidation(_ index: Int, fraction: Double) -> Bool {
-        var x = UInt64(index) &+ 0x9E37_79B9_7F4A_7C15
-        x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
-        x ^= x >> 31
-        return Double(x % 1_000_000) < fraction * 1_000_000
-    }
 }

@@ -31,6 +31,8 @@ public final class HeadsTrainer {
     public private(set) var parameters: [Float]
     public private(set) var heads: AutoDecoHeads
     public private(set) var stepCount = 0
+    /// The worker threads every minibatch is split over.
+    public var pool: ThreadPool { batch.pool }
     private var optimizer: AdamW
     private var rng: RandomGenerator
     private let batch: HeadsBatch
