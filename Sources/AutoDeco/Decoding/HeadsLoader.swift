@@ -64,34 +64,36 @@ public enum HeadsLoader {
     /// 3. the installed heads: `share/autodeco/heads/` and `heads/` above the directory of the
     ///    library (or program) this code runs in, which covers `cmake --install` prefixes, the
     ///    Python package and a source checkout built with `scripts/build`.
-    /// Only heads whose config.json records a fitting model are taken from 1 and 3; among fitting
-    /// ones the first whose recorded GGUF name equals the model's wins, else the first.
+    /// The first place holding fitting heads wins; only heads whose config.json records a fitting
+    /// model are taken from 1 and 3, and within one directory of several the one whose recorded
+    /// GGUF name equals the model's is preferred.
     public static func discover(forModel modelPath: String, identity model: HeadsIdentity) throws -> String? {
-        var fitting: [(path: String, sameName: Bool)] = []
-        func consider(_ dir: String, requireIdentity: Bool) throws {
-            guard isDirectory(dir), !fitting.contains(where: { $0.path == dir }) else { return }
-            guard let trained = HeadsIdentity.read(directory: dir) else {
-                if !requireIdentity { fitting.append((dir, false)) }
-                return
+        /// The heads `dir` holds for the model: itself if it is a heads directory, else the best of its `*.autodeco/`.
+        func pick(in dir: String) -> String? {
+            guard isDirectory(dir) else { return nil }
+            let candidates = HeadsIdentity.read(directory: dir) != nil ? [dir]
+                : listDirectory(dir).sorted().filter { $0.hasSuffix(".autodeco") }.map { dir + "/" + $0 }
+            let fitting = candidates.compactMap { path -> (String, Bool)? in
+                guard let trained = HeadsIdentity.read(directory: path), trained.mismatch(with: model) == nil else { return nil }
+                return (path, trained.modelName != nil && trained.modelName == model.modelName)
             }
-            if let why = trained.mismatch(with: model) {
-                if !requireIdentity { throw HeadsError.wrongModel("\(dir): \(why), and this model is \(model)") }
-                return
-            }
-            fitting.append((dir, trained.modelName != nil && trained.modelName == model.modelName))
-        }
-        func considerAll(in dir: String) throws {
-            if HeadsIdentity.read(directory: dir) != nil { try consider(dir, requireIdentity: true); return }
-            for name in listDirectory(dir).sorted() where name.hasSuffix(".autodeco") {
-                try consider(dir + "/" + name, requireIdentity: true)
-            }
+            return (fitting.first(where: { $0.1 }) ?? fitting.first)?.0
         }
         if let list = getenv(searchPathVariable).map({ String(cString: $0) }) {
-            for entry in list.split(separator: ":") where !entry.isEmpty { try considerAll(in: String(entry)) }
+            for entry in list.split(separator: ":") where !entry.isEmpty {
+                if let found = pick(in: String(entry)) { return found }
+            }
         }
-        if let beside = defaultDirectory(forModel: modelPath) { try consider(beside, requireIdentity: false) }
-        for dir in installedDirectories() { try considerAll(in: dir) }
-        return (fitting.first(where: { $0.sameName }) ?? fitting.first)?.path
+        if let beside = defaultDirectory(forModel: modelPath) {
+            if let trained = HeadsIdentity.read(directory: beside), let why = trained.mismatch(with: model) {
+                throw HeadsError.wrongModel("\(beside): \(why), and this model is \(model)")
+            }
+            return beside  // fits, or records no identity (checked by its tensor shapes when loaded)
+        }
+        for dir in installedDirectories() {
+            if let found = pick(in: dir) { return found }
+        }
+        return nil
     }
 
     /// `A/share/autodeco/heads` and `A/heads` for the directory holding this code's image and
