@@ -58,8 +58,7 @@ public func autodeco_model_load_from_memory(_ data: UnsafeRawPointer?, _ size: I
         let file = try GGUFFile(bytes: bytes)
         var heads: AutoDecoHeads? = nil
         if params.heads_path != nil {
-            let identity = HeadsIdentity(config: try ModelConfig(gguf: file), modelName: file.value("general.name")?.stringValue)
-            heads = try HeadsLoader.load(path: try cString(params.heads_path, "params.heads_path"), for: identity)
+            heads = try HeadsLoader.load(path: try cString(params.heads_path, "params.heads_path"), for: HeadsIdentity(file: file))
         }
         let model = try Model(file: file, heads: heads)
         logLoaded(model, from: "memory (\(size) bytes)")

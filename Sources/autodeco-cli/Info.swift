@@ -31,7 +31,7 @@ struct Info: ParsableCommand {
             print("rms eps:       \(c.rmsEps)")
             print("rope:          \(c.ropeStyle.rawValue), base \(c.ropeBase), dims \(c.ropeDim)")
             // The heads `generate` and `trace` would use (found by model identity, not file name).
-            let identity = HeadsIdentity(config: c, modelName: file.value("general.name")?.stringValue)
+            let identity = HeadsIdentity(file: file, config: c)
             do {
                 let found = try HeadsLoader.discover(forModel: model, identity: identity)
                 print("autodeco:      \(found ?? "no heads found for this model (--heads DIR, or $\(HeadsLoader.searchPathVariable))")")

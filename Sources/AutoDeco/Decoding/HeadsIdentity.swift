@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The model a heads checkpoint was trained for, as its `config.json` records it: the official
 /// layout's architecture and shapes, plus the GGUF's `general.name`. Heads are discovered by
 /// this identity (not by file name) and refused when it does not match the model.
@@ -28,8 +24,17 @@ public struct HeadsIdentity: Equatable, Sendable, CustomStringConvertible {
         self.modelName = modelName
     }
 
+    /// The identity of the model in `file`: its hyper-parameters and `general.name`.
+    public init(file: GGUFFile, config: ModelConfig) {
+        self.init(config: config, modelName: file.value("general.name")?.stringValue)
+    }
+
+    public init(file: GGUFFile) throws {
+        self.init(file: file, config: try ModelConfig(gguf: file))
+    }
+
     public init(model: Model) {
-        self.init(config: model.config, modelName: model.file.value("general.name")?.stringValue)
+        self.init(file: model.file, config: model.config)
     }
 
     /// Reads `config.json` of an official-layout heads directory; nil when it is missing or
@@ -80,18 +85,5 @@ public struct HeadsIdentity: Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         (modelName.map { "'\($0)', " } ?? "") + "\(architecture) with \(layers) layers, hidden size \(hiddenSize)"
-    }
-
-    static func readSmallFile(_ path: String, limit: Int = 1 << 20) -> [UInt8]? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while bytes.count <= limit {
-            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, 4096, f) }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        return bytes.count <= limit ? bytes : nil
     }
 }

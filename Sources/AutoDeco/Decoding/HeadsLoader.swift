@@ -71,11 +71,12 @@ public enum HeadsLoader {
         /// The heads `dir` holds for the model: itself if it is a heads directory, else the best of its `*.autodeco/`.
         func pick(in dir: String) -> String? {
             guard isDirectory(dir) else { return nil }
-            let candidates = HeadsIdentity.read(directory: dir) != nil ? [dir]
-                : listDirectory(dir).sorted().filter { $0.hasSuffix(".autodeco") }.map { dir + "/" + $0 }
-            let fitting = candidates.compactMap { path -> (String, Bool)? in
-                guard let trained = HeadsIdentity.read(directory: path), trained.mismatch(with: model) == nil else { return nil }
-                return (path, trained.modelName != nil && trained.modelName == model.modelName)
+            let candidates: [(path: String, trained: HeadsIdentity?)] = HeadsIdentity.read(directory: dir).map { [(dir, $0)] }
+                ?? listDirectory(dir).sorted().filter { $0.hasSuffix(".autodeco") }
+                    .map { (dir + "/" + $0, HeadsIdentity.read(directory: dir + "/" + $0)) }
+            let fitting = candidates.compactMap { c -> (String, Bool)? in
+                guard let trained = c.trained, trained.mismatch(with: model) == nil else { return nil }
+                return (c.path, trained.modelName != nil && trained.modelName == model.modelName)
             }
             return (fitting.first(where: { $0.1 }) ?? fitting.first)?.0
         }
@@ -116,7 +117,7 @@ public enum HeadsLoader {
     /// the mapping of /proc/self/maps that holds this image's header.
     static func imagePath() -> String? {
         let address = UInt(bitPattern: #dsohandle)
-        guard let bytes = HeadsIdentity.readSmallFile("/proc/self/maps", limit: 16 << 20) else { return nil }
+        guard let bytes = readSmallFile("/proc/self/maps", limit: 16 << 20) else { return nil }
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
             let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
             guard fields.count == 6, let dash = fields[0].firstIndex(of: "-"),

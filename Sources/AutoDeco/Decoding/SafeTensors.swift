@@ -121,11 +121,7 @@ public struct SafeTensors {
     }
 
     public func write(to path: String) throws {
-        let bytes = serialized()
-        guard let f = fopen(path, "wb") else { throw SafeTensorsError.io(path: path, reason: MappedBytes.errnoText()) }
-        defer { fclose(f) }
-        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
-        guard written == bytes.count else { throw SafeTensorsError.io(path: path, reason: "short write") }
+        try writeFile(serialized(), to: path)
     }
 }
 

@@ -36,7 +36,7 @@ public final class Model: @unchecked Sendable {
     public convenience init(path: String, headsPath: String? = nil, findHeads: Bool = true,
                             copyToMemory: Bool = false) throws {
         let file = try GGUFFile(path: path, copyToMemory: copyToMemory)
-        let identity = HeadsIdentity(config: try ModelConfig(gguf: file), modelName: file.value("general.name")?.stringValue)
+        let identity = try HeadsIdentity(file: file)
         var heads: AutoDecoHeads? = nil
         if let hp = headsPath {
             heads = try HeadsLoader.load(path: hp, for: identity)

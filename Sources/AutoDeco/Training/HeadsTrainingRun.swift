@@ -132,13 +132,7 @@ public final class HeadsTrainingRun {
             ("use_enhanced_features", .bool(true)),
         ]
         fields += HeadsIdentity(model: model).configFields
-        let config = dir + "/config.json"
-        let bytes = Array((JSON.object(fields).pretty + "\n").utf8)
-        guard let f = fopen(config, "wb") else { throw SafeTensorsError.io(path: config, reason: MappedBytes.errnoText()) }
-        defer { fclose(f) }
-        guard bytes.withUnsafeBytes({ fwrite($0.baseAddress, 1, $0.count, f) }) == bytes.count else {
-            throw SafeTensorsError.io(path: config, reason: "short write")
-        }
+        try writeFile(Array((JSON.object(fields).pretty + "\n").utf8), to: dir + "/config.json")
     }
 
     /// Seconds on the monotonic clock (the engine does without Foundation).
