@@ -68,6 +68,15 @@ def _check(status: int) -> int:
     return status
 
 
+def _text_out(call) -> bytes:
+    """The bytes of a call with the library's snprintf convention, `call(buf, buf_size)`: once to
+    learn the length, once into a buffer of that size."""
+    n = _check(call(None, 0))
+    buf = ctypes.create_string_buffer(n + 1)
+    _check(call(buf, n + 1))
+    return buf.raw[:n]
+
+
 def _path(p: PathLike) -> bytes:
     return os.fsencode(os.fspath(p))
 
@@ -200,10 +209,7 @@ class Model(_Owner):
     def meta(self, key: str) -> str:
         """The GGUF metadata value of `key` as text; AutodecoError if the key is absent."""
         k = key.encode()
-        n = _check(_c.autodeco_model_meta(self.handle, k, None, 0))
-        buf = ctypes.create_string_buffer(n + 1)
-        _check(_c.autodeco_model_meta(self.handle, k, buf, n + 1))
-        return buf.raw[:n].decode("utf-8", "replace")
+        return _text_out(lambda buf, size: _c.autodeco_model_meta(self.handle, k, buf, size)).decode("utf-8", "replace")
 
     # special tokens
     @property
@@ -234,10 +240,7 @@ class Model(_Owner):
     def detokenize_bytes(self, ids: Sequence[int], special: bool = False) -> bytes:
         """The raw bytes of `ids` (may end in an incomplete UTF-8 character)."""
         arr, n = _ids(ids)
-        size = _check(_c.autodeco_detokenize(self.handle, arr, n, None, 0, special))
-        buf = ctypes.create_string_buffer(size + 1)
-        _check(_c.autodeco_detokenize(self.handle, arr, n, buf, size + 1, special))
-        return buf.raw[:size]
+        return _text_out(lambda buf, size: _c.autodeco_detokenize(self.handle, arr, n, buf, size, special))
 
     def detokenize(self, ids: Sequence[int], special: bool = False) -> str:
         """The text of `ids`; bytes that are not valid UTF-8 become U+FFFD."""
@@ -253,12 +256,8 @@ class Model(_Owner):
         for i, (r, t) in enumerate(keep):
             arr[i].role, arr[i].content = r, t
         tmpl = template.encode() if template is not None else None
-        size = _check(_c.autodeco_apply_chat_template(self.handle, tmpl, arr, len(keep), add_generation_prompt,
-                                                      None, 0))
-        buf = ctypes.create_string_buffer(size + 1)
-        _check(_c.autodeco_apply_chat_template(self.handle, tmpl, arr, len(keep), add_generation_prompt,
-                                               buf, size + 1))
-        return buf.raw[:size].decode("utf-8")
+        return _text_out(lambda buf, size: _c.autodeco_apply_chat_template(
+            self.handle, tmpl, arr, len(keep), add_generation_prompt, buf, size)).decode("utf-8")
 
     def __repr__(self) -> str:
         return f"<autodeco.Model {self.desc!r}>" if self._handle is not None else "<autodeco.Model closed>"
@@ -509,13 +508,7 @@ class Context(_Owner):
 
     def _step_text(self) -> str:
         """The text the last step completed: the engine's streaming detokenizer (autodeco_step_text)."""
-        size = 64
-        while True:
-            buf = ctypes.create_string_buffer(size)
-            n = _check(_c.autodeco_step_text(self.handle, buf, size))
-            if n < size:
-                return buf.raw[:n].decode("utf-8")
-            size = n + 1
+        return _text_out(lambda buf, size: _c.autodeco_step_text(self.handle, buf, size)).decode("utf-8")
 
     def step(self, ids: Optional[Sequence[int]] = None) -> TokenEvent:
         """Feeds `ids` if given, runs one forward pass over the queued tokens and samples one token
